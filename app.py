@@ -1,0 +1,66 @@
+"""Wiring only: each route and handler hands its input to one function in chalicelib."""
+import functools
+
+from chalice import AuthResponse, Chalice, Response
+
+from chalicelib import api, auth, intake, routing, wiring
+from chalicelib.resources import ROUTING_QUEUE
+from chalicelib.store import ComplaintNotFoundError, VersionConflictError
+
+app = Chalice(app_name="complaint-desk")
+JSON_AND_TEXT = ["application/json", "text/plain", "application/octet-stream"]
+ERROR_STATUS = {
+    intake.WebhookError: None,
+    api.BadRequestError: 400,
+    ComplaintNotFoundError: 404,
+    VersionConflictError: 409,
+}
+
+
+def http_errors(view):
+    """Domain errors become HTTP answers here, and only here (Chalice middleware sees them too late)."""
+    @functools.wraps(view)
+    def answer(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except tuple(ERROR_STATUS) as error:
+            status = getattr(error, "status", None) or ERROR_STATUS[type(error)]
+            return Response({"error": str(error)}, status_code=status)
+    return answer
+
+
+@app.authorizer()
+def officer_auth(auth_request):
+    allowed = auth.dev_token_allows(auth_request.token, wiring.settings().dev_api_token)
+    return AuthResponse(routes=["*"] if allowed else [], principal_id="dev")
+
+
+@app.route("/webhooks/x", methods=["GET"])
+@http_errors
+def x_crc():
+    return intake.answer_x_crc(app.current_request.query_params, wiring.settings().x_consumer_secret)
+
+
+@app.route("/webhooks/x", methods=["POST"], content_types=JSON_AND_TEXT)
+@http_errors
+def x_webhook():
+    request = app.current_request
+    return intake.receive_webhook(wiring.x_webhook(), request.raw_body, request.headers,
+                                  wiring.store(), wiring.queues()).to_dict()
+
+
+@app.route("/api/complaints/{complaint_id}", methods=["GET"], authorizer=officer_auth)
+@http_errors
+def get_complaint(complaint_id):
+    return api.complaint_view(wiring.store(), complaint_id)
+
+
+@app.route("/api/complaints", methods=["GET"], authorizer=officer_auth)
+@http_errors
+def find_complaint():
+    return api.find_complaint_view(wiring.store(), app.current_request.query_params)
+
+
+@app.on_sqs_message(queue=ROUTING_QUEUE, batch_size=10)
+def route_complaints(event):
+    return routing.route_batch(event, wiring.store(), wiring.queues(), wiring.registry())

@@ -1,0 +1,29 @@
+"""One Powertools Logger and Metrics for every handler; the complaint id is the correlation key."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+SERVICE = "police-desk"
+
+
+@lru_cache(maxsize=1)
+def logger():
+    from aws_lambda_powertools import Logger
+
+    return Logger(service=SERVICE)
+
+
+@lru_cache(maxsize=1)
+def metrics():
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace="ComplaintDesk", service=SERVICE)
+
+
+def count(name: str, value: float = 1, unit: str = "Count", **dimensions: str) -> None:
+    """Emit one EMF metric line now, with its own dimensions (per district, per platform)."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name=name, unit=getattr(MetricUnit, unit), value=value, namespace="ComplaintDesk") as metric:
+        for key, dim in dimensions.items():
+            metric.add_dimension(name=key, value=str(dim))

@@ -1,0 +1,54 @@
+"""One typed settings object, read from the environment at call time (.chalice/config.json per stage)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+# Dev defaults are only for the local stage; deployed stages get real secrets from the environment/SSM.
+DEV_SECRETS = {
+    "X_CONSUMER_SECRET": "dev-x-consumer-secret",
+    "META_APP_SECRET": "dev-meta-app-secret",
+    "META_VERIFY_TOKEN": "dev-meta-verify-token",
+    "DEV_API_TOKEN": "dev-api-token",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    x_consumer_secret: str
+    meta_app_secret: str
+    meta_verify_token: str
+    dev_api_token: str
+    max_x_body_bytes: int
+    max_meta_body_bytes: int
+    ses_sender: str
+
+
+class MissingSettingError(RuntimeError):
+    pass
+
+
+def _secret(name: str, stage: str) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if stage in ("dev", "local", "test"):
+        return DEV_SECRETS[name]
+    raise MissingSettingError(f"{name} must be set for stage {stage!r}")
+
+
+def load_settings() -> Settings:
+    stage = os.environ.get("APP_STAGE", "dev")
+    return Settings(
+        stage=stage,
+        table_name=os.environ.get("TABLE_NAME", "complaint-desk"),
+        x_consumer_secret=_secret("X_CONSUMER_SECRET", stage),
+        meta_app_secret=_secret("META_APP_SECRET", stage),
+        meta_verify_token=_secret("META_VERIFY_TOKEN", stage),
+        dev_api_token=_secret("DEV_API_TOKEN", stage),
+        max_x_body_bytes=int(os.environ.get("MAX_X_BODY_BYTES", 256 * 1024)),
+        max_meta_body_bytes=int(os.environ.get("MAX_META_BODY_BYTES", 3 * 1024 * 1024)),
+        ses_sender=os.environ.get("SES_SENDER", "desk@police.example.in"),
+    )

@@ -1,0 +1,169 @@
+"""The DynamoDB table adapter: complaints, their dedupe guards and audit trails, in one table."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from chalicelib import aws
+from chalicelib.model import AuditEvent, Complaint, Status, new_id
+from chalicelib.resources import SLA_INDEX, WORKLIST_INDEX
+
+
+class DuplicateComplaintError(Exception):
+    def __init__(self, existing_id: str | None):
+        super().__init__(f"already stored as {existing_id}")
+        self.existing_id = existing_id
+
+
+class VersionConflictError(Exception):
+    pass
+
+
+class ComplaintNotFoundError(Exception):
+    pass
+
+
+def to_dynamo(value):
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [to_dynamo(v) for v in value]
+    return value
+
+
+def from_dynamo(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_dynamo(v) for v in value]
+    return value
+
+
+def complaint_key(complaint_id: str) -> dict:
+    return {"pk": f"C#{complaint_id}", "sk": "COMPLAINT"}
+
+
+def guard_key(platform: str, external_id: str) -> dict:
+    return {"pk": f"EXT#{platform}#{external_id}", "sk": "GUARD"}
+
+
+def awaiting_first_response(complaint: Complaint) -> bool:
+    return complaint.status == Status.ROUTED and not complaint.first_response_at and bool(complaint.sla_due_at)
+
+
+def complaint_item(complaint: Complaint) -> dict:
+    item = {**complaint_key(complaint.id), "type": "complaint", **to_dynamo(complaint.to_dict())}
+    if complaint.district:
+        # Worklist: a district's complaints by status, oldest first.
+        item["gsi1pk"] = f"D#{complaint.district}"
+        item["gsi1sk"] = f"{complaint.status}#{complaint.received_at}#{complaint.id}"
+    if awaiting_first_response(complaint):
+        # Sparse: only complaints whose clock runs are in the SLA index, so sweeps read what is due.
+        item["sla_pk"] = "OPEN"
+        item["sla_sk"] = f"{complaint.sla_due_at}#{complaint.id}"
+    return item
+
+
+def audit_item(event: AuditEvent) -> dict:
+    return {"pk": f"C#{event.complaint_id}", "sk": f"EV#{event.at}#{new_id()}", "type": "audit",
+            **to_dynamo(event.to_dict())}
+
+
+class ComplaintStore:
+    def __init__(self, table_name: str, dynamodb=None):
+        self.table_name = table_name
+        self._dynamodb = dynamodb
+
+    @property
+    def table(self):
+        return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
+
+    def _transact(self, items: list[tuple[dict, str | None, dict | None]]) -> None:
+        """Write (item, condition, condition values) puts all-or-nothing: never a half-written complaint.
+        The resource's client serialises plain Python values itself."""
+        actions = []
+        for item, condition, values in items:
+            put = {"TableName": self.table_name, "Item": item}
+            if condition:
+                put["ConditionExpression"] = condition
+            if values:
+                put["ExpressionAttributeValues"] = values
+            actions.append({"Put": put})
+        self.table.meta.client.transact_write_items(TransactItems=actions)
+
+    @staticmethod
+    def _condition_failed(exc) -> list[bool]:
+        reasons = exc.response.get("CancellationReasons") or []
+        return [r.get("Code") == "ConditionalCheckFailed" for r in reasons]
+
+    def add_new(self, complaint: Complaint, received: AuditEvent) -> None:
+        from botocore.exceptions import ClientError
+
+        guard = {**guard_key(complaint.platform, complaint.external_id), "type": "guard", "complaint_id": complaint.id}
+        try:
+            self._transact([
+                (guard, "attribute_not_exists(pk)", None),
+                (complaint_item(complaint), "attribute_not_exists(pk)", None),
+                (audit_item(received), None, None),
+            ])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)[:1]):
+                existing = self.find_by_external(complaint.platform, complaint.external_id)
+                raise DuplicateComplaintError(existing.id if existing else None) from exc
+            raise
+
+    def save(self, complaint: Complaint, *events: AuditEvent) -> Complaint:
+        """Store a changed complaint if nobody changed it since it was read (optimistic concurrency)."""
+        from botocore.exceptions import ClientError
+
+        saved = complaint.evolve(version=complaint.version + 1)
+        try:
+            self._transact([(complaint_item(saved), "version = :expected", {":expected": complaint.version})]
+                           + [(audit_item(e), None, None) for e in events])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)):
+                raise VersionConflictError(f"complaint {complaint.id} was changed by someone else") from exc
+            raise
+        return saved
+
+    def get(self, complaint_id: str) -> Complaint:
+        item = self.table.get_item(Key=complaint_key(complaint_id), ConsistentRead=True).get("Item")
+        if not item:
+            raise ComplaintNotFoundError(complaint_id)
+        return Complaint.from_dict(from_dynamo(item))
+
+    def find_by_external(self, platform: str, external_id: str) -> Complaint | None:
+        guard = self.table.get_item(Key=guard_key(platform, external_id), ConsistentRead=True).get("Item")
+        return self.get(guard["complaint_id"]) if guard else None
+
+    def audit_trail(self, complaint_id: str) -> list[dict]:
+        from boto3.dynamodb.conditions import Key
+
+        response = self.table.query(
+            KeyConditionExpression=Key("pk").eq(f"C#{complaint_id}") & Key("sk").begins_with("EV#"),
+            ConsistentRead=True)
+        return [from_dynamo({k: v for k, v in item.items() if k not in ("pk", "sk", "type")})
+                for item in response["Items"]]
+
+    def worklist(self, district: str, status: str | None = None, limit: int = 50, start: dict | None = None):
+        from boto3.dynamodb.conditions import Key
+
+        condition = Key("gsi1pk").eq(f"D#{district}")
+        if status:
+            condition &= Key("gsi1sk").begins_with(f"{status}#")
+        kwargs = {"IndexName": WORKLIST_INDEX, "KeyConditionExpression": condition, "Limit": limit}
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        response = self.table.query(**kwargs)
+        return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]], response.get("LastEvaluatedKey")
+
+    def due_before(self, moment_iso: str, limit: int = 100):
+        """Complaints whose clock runs and whose due time is before the given moment, earliest first."""
+        from boto3.dynamodb.conditions import Key
+
+        response = self.table.query(IndexName=SLA_INDEX, Limit=limit,
+                                    KeyConditionExpression=Key("sla_pk").eq("OPEN") & Key("sla_sk").lt(moment_iso))
+        return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]]

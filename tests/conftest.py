@@ -1,0 +1,91 @@
+"""Fixtures: fake AWS credentials, moto-backed table and queues built from chalicelib.resources, a Chalice test client."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Before anything imports boto3 or Powertools: no real AWS, no endpoint that would bypass mock_aws,
+# and the stage's configuration (Powertools reads some of it at import).
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-south-1", "APP_STAGE": "test",
+})
+_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+os.environ.update(_config["environment_variables"])
+os.environ.update({k: v for k, v in _config["stages"]["dev"]["environment_variables"].items() if k != "APP_STAGE"})
+os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+
+
+@pytest.fixture
+def aws():
+    """An in-process moto account with the desk's table, queues (with DLQs) and verified sender."""
+    from moto import mock_aws
+
+    from chalicelib import wiring
+    from chalicelib.resources import create_resources
+
+    with mock_aws():
+        wiring.reset()
+        import boto3
+
+        settings = wiring.settings()
+        create_resources(boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("ses"),
+                         settings.table_name, settings.ses_sender)
+        yield settings
+        wiring.reset()
+
+
+@pytest.fixture
+def store(aws):
+    from chalicelib import wiring
+
+    return wiring.store()
+
+
+@pytest.fixture
+def queues(aws):
+    from chalicelib import wiring
+
+    return wiring.queues()
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    import app
+
+    with Client(app.app, stage_name="dev") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def post_x(client, aws):
+    """Sign and POST an X delivery; returns the HTTP response."""
+    from local.samples import signed_x_body
+
+    def post(delivery: dict):
+        body, headers = signed_x_body(delivery, aws.x_consumer_secret)
+        return client.http.post("/webhooks/x", body=body, headers=headers)
+
+    return post
+
+
+@pytest.fixture
+def api_headers(aws):
+    return {"Authorization": f"Bearer {aws.dev_api_token}"}
+
+
+def drain(queues, queue_name: str) -> list[dict]:
+    """Every message waiting in a queue, as parsed JSON bodies."""
+    bodies = []
+    while messages := queues.receive(queue_name):
+        for message in messages:
+            bodies.append(json.loads(message["Body"]))
+            queues.delete(queue_name, message["ReceiptHandle"])
+    return bodies
