@@ -44,8 +44,8 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
     decision = decide_district(complaint, registry)
     now = iso(utc_now())
     queues.send(district_queue_name(decision.district), {"complaint_id": complaint.id, "district": decision.district})
-    routed = store.save(
-        complaint.evolve(status=Status.ROUTED, district=decision.district, triage_cues=decision.cues,
+    routed = store.update(
+        complaint, complaint.evolve(status=Status.ROUTED, district=decision.district, triage_cues=decision.cues,
                          routed_at=now, sla_due_at=due_at(complaint.received_at, FIRST_RESPONSE_WINDOW)),
         AuditEvent(complaint.id, now, "system:router", "routed",
                    {"district": decision.district, "cues": list(decision.cues)}))

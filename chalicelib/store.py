@@ -115,17 +115,18 @@ class ComplaintStore:
                 raise DuplicateComplaintError(existing.id if existing else None) from exc
             raise
 
-    def save(self, complaint: Complaint, *events: AuditEvent) -> Complaint:
-        """Store a changed complaint if nobody changed it since it was read (optimistic concurrency)."""
+    def update(self, before: Complaint, after: Complaint, *events: AuditEvent) -> Complaint:
+        """Store `after` if nobody changed the complaint since `before` was read (optimistic concurrency),
+        with its audit events, all or nothing. Returns what was stored (version + 1)."""
         from botocore.exceptions import ClientError
 
-        saved = complaint.evolve(version=complaint.version + 1)
+        saved = after.evolve(version=before.version + 1)
         try:
-            self._transact([(complaint_item(saved), "version = :expected", {":expected": complaint.version})]
+            self._transact([(complaint_item(saved), "version = :expected", {":expected": before.version})]
                            + [(audit_item(e), None, None) for e in events])
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)):
-                raise VersionConflictError(f"complaint {complaint.id} was changed by someone else") from exc
+                raise VersionConflictError(f"complaint {before.id} was changed by someone else; reload and retry") from exc
             raise
         return saved
 

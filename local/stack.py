@@ -1,0 +1,105 @@
+"""One command for the whole local desk: moto server, table and queues, `chalice local`, the queue/schedule runner.
+
+    python -m local.stack            # API on $PORT (default 8000), moto on $MOTO_PORT (default 5000)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stack_environment(moto_port: int) -> dict:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = {**config["environment_variables"], **config["stages"]["dev"]["environment_variables"]}
+    env.update({
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "ap-south-1",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}", "POWERTOOLS_METRICS_DISABLED": "true",
+    })
+    return {k: v for k, v in env.items() if k not in os.environ or k.startswith("AWS_")}
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def banner(port: int, moto_port: int) -> str:
+    return f"""
+  Police complaint desk, local stack
+  API            http://127.0.0.1:{port}
+  moto (AWS)     http://127.0.0.1:{moto_port}   (state: /moto-api/data.json)
+  Send a signed sample X mention:
+      .venv/bin/python -m local.send_webhook --port {port} "@PoliceRajasthan meri bike chori ho gayi Jodhpur"
+  Read it back:
+      curl -H 'Authorization: Bearer dev-api-token' 'http://127.0.0.1:{port}/api/complaints?platform=x&external_id=<id printed>'
+  Ctrl-C stops everything.
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    parser.add_argument("--rate-scale", type=float, default=float(os.environ.get("RATE_SCALE", 1.0)),
+                        help="multiply rate() schedule periods, e.g. 0.1 to fire every-minute schedules every 6 s")
+    args = parser.parse_args(argv)
+
+    os.environ.update(stack_environment(args.moto_port))
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines drown the desk's own logs
+    from moto.server import ThreadedMotoServer
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
+    moto.start()
+    from local import demo
+    from local.runner import LocalRunner
+
+    demo.create_stack_resources()
+    chalice = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chalice"), "local", "--host", "127.0.0.1", "--port", str(args.port),
+         "--stage", "dev", "--no-autoreload"], cwd=ROOT, env=os.environ.copy())
+    runner = LocalRunner(rate_scale=args.rate_scale)
+    from chalicelib import wiring
+
+    threading.Thread(target=runner.run_forever, args=(wiring.queues(),), daemon=True).start()
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        wait_for_http(f"http://127.0.0.1:{args.port}/webhooks/x?crc_token=ready")
+        demo.seed(f"http://127.0.0.1:{args.port}")
+        print(banner(args.port, args.moto_port), flush=True)
+        print("READY", flush=True)
+        while not stopping.is_set() and chalice.poll() is None:
+            stopping.wait(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runner.stop()
+        chalice.terminate()
+        try:
+            chalice.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            chalice.kill()
+        moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
