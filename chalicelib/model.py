@@ -93,6 +93,7 @@ class Complaint:
     routed_at: str | None = None
     sla_due_at: str | None = None
     first_response_at: str | None = None
+    breached_at: str | None = None   # set once when the first-response window passes unanswered
     resolved_at: str | None = None
     version: int = 0
 
@@ -121,6 +122,13 @@ class Complaint:
 
     def evolve(self, **changes) -> Complaint:
         return replace(self, **changes)
+
+    def first_responded(self, at: str) -> Complaint:
+        """The first response stops the clock; later responses change nothing here."""
+        if self.first_response_at:
+            return self
+        status = Status.RESPONDED if self.status == Status.ROUTED else self.status
+        return self.evolve(first_response_at=at, status=status)
 
 
 @dataclass(frozen=True)
