@@ -1,0 +1,18 @@
+"""CDK app: `cd infra && python app.py` synthesizes one stack per stage (dev, prod) into cdk.out/."""
+import os
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "ap-south-1")  # chalice package needs a region even offline
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aws_cdk as cdk  # noqa: E402
+
+from infra.stacks import ComplaintDeskStack  # noqa: E402
+
+app = cdk.App()
+for stage in ("dev", "prod"):
+    ComplaintDeskStack(app, stage, env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"),
+                                                      region=os.environ.get("CDK_DEFAULT_REGION", "ap-south-1")))
+app.synth()
