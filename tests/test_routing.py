@@ -92,3 +92,14 @@ def test_dlq_replay_returns_messages_to_their_queue(queues):
     assert queues.replay_dlq("desk-district-dlq") == 1
     assert drain(queues, "desk-routing") == [{"complaint_id": "A"}]
     assert drain(queues, "desk-district-rj-ajmer") == [{"complaint_id": "B", "district": "rj-ajmer"}]
+
+
+def test_dlq_cli_reports_and_replays(queues, capsys):
+    from chalicelib import dlq
+
+    queues.send("desk-routing-dlq", {"complaint_id": "C"})
+    dlq.main(["status"], queues)
+    assert json.loads(capsys.readouterr().out)["desk-routing-dlq"] == 1
+    dlq.main(["replay", "desk-routing-dlq"], queues)
+    assert json.loads(capsys.readouterr().out) == {"replayed": 1, "from": "desk-routing-dlq"}
+    assert drain(queues, "desk-routing") == [{"complaint_id": "C"}]
