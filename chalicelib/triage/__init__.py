@@ -1,0 +1,199 @@
+"""Triage of one social-media post: actionable?, category, group, priority, district, sensitive.
+
+Pure domain code: no AWS, no environment, no network; data files under chalicelib/data are read on
+first use and cached. Rules follow ../shared/TRIAGE.md.
+
+    from chalicelib.triage import TriageInput, triage
+    triage(TriageInput(text="Jodhpur ke Paota me bike chori ho gayi", mentions=("PoliceRajasthan",)))
+
+Not actionable posts get the category of their kind (na_thanks, na_greeting, na_praise,
+na_political, na_spam, na_unrelated), group 'not_actionable', priority P3 and no district: they
+are stored and counted, never routed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from chalicelib.triage.lexicon import Hit, Matcher, content_stems, cue_matcher, hinglish_markers, lexicon
+from chalicelib.triage.normalise import analyse
+from chalicelib.triage.taxonomy import Category, category, load_taxonomy
+
+__all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
+
+MAX_CHARS = 4000  # a 10,000-character post is triaged on its first 4,000: complaints come first
+AGE = re.compile(r"(\d{1,2})\s*(?:-\s*)?(?:saal|sal|years?|yrs?|yo|varsh|वर्ष|साल)\b", re.I)
+FIRST_PERSON = {"mera", "meri", "mere", "my", "me", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
+                "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
+ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook",
+          "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट"}
+ASSAULT_LIKE = {"assault_hurt", "criminal_intimidation", "domestic_violence", "stalking",
+                "molestation_sexual_harassment", "dowry_harassment", "child_abuse_cruelty",
+                "senior_citizen_harassment", "caste_atrocity", "family_neighbour_dispute", "extortion_ransom"}
+CHILD_SENSITIVE_GROUPS = {"women_children", "violent_crime", "missing_person", "cyber_crime"}
+GRATITUDE = ("na_thanks", "na_praise")
+
+
+@dataclass(frozen=True)
+class TriageInput:
+    text: str
+    platform: str = "x"                              # x | facebook | instagram | whatsapp
+    mentions: tuple[str, ...] = ()                   # handles without '@'
+    user_location: str | None = None                 # the author's profile location
+    coordinates: tuple[float, float] | None = None   # (lat, lon)
+    state: str | None = None                         # 'rj' / 'up' when the receiving desk account is known
+    desk: str | None = None                          # district id of the receiving desk account, e.g. 'up-nri'
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    actionable: bool
+    category: str | None       # a taxonomy id; na_* ids when not actionable
+    group: str                 # one of taxonomy.GROUPS; 'not_actionable' when not actionable
+    priority: str              # 'P1' | 'P2' | 'P3'
+    district: str | None       # a district id, or None = HQ must decide; never a desk id
+    sensitive: bool
+    cues: tuple[str, ...]      # human-readable reasons shown to HQ
+    language: str              # 'hi' | 'en' | 'hinglish'
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["cues"] = list(self.cues)
+        return d
+
+
+@lru_cache(maxsize=1)
+def _category_matcher() -> Matcher:
+    return Matcher([(c.id, kw) for c in load_taxonomy().values() for kw in c.keywords])
+
+
+def triage(post: TriageInput) -> TriageResult:
+    """Never raises: an unexpected failure returns an actionable result for HQ to look at."""
+    try:
+        return _triage(post)
+    except Exception as exc:  # noqa: BLE001 - a post must never be lost to a triage bug
+        return TriageResult(True, "general_query", "service_request", "P2", None, False,
+                            (f"triage failed ({type(exc).__name__}); HQ must read it",), "en")
+
+
+def _triage(post: TriageInput) -> TriageResult:
+    raw = post.text if isinstance(post.text, str) else ""
+    text = analyse(raw[:MAX_CHARS], hinglish_markers())
+    cues: list[str] = []
+
+    hits = _category_matcher().match(content_stems(text.stems))
+    scores, reasons = _score(hits)
+    cue_hits = cue_matcher().match(text.stems)
+    flags = {h.key for h in cue_hits}
+    words = set(text.tokens)
+    child = _child_victim(raw, flags)
+
+    cat = _decide_category(scores, flags, words, text.has_url)
+    c = category(cat)
+    if c.actionable:
+        cat = _refine(cat, flags, words, child)
+        c = category(cat)
+    reason = reasons.get(cat)
+    cues.append(f"category: {reason} -> {cat}" if reason else f"category: no complaint cue -> {cat}")
+
+    if not c.actionable:
+        cues.append("district: not actionable, not routed")
+        return TriageResult(False, c.id, "not_actionable", "P3", None, False, tuple(cues), text.language)
+
+    priority, why = _priority(c, flags, child)
+    cues.append(f"priority: {priority} ({why})")
+    sensitive = c.sensitive or (child and c.group in CHILD_SENSITIVE_GROUPS)
+    if sensitive:
+        cues.append("sensitive: " + ("child victim" if child and not c.sensitive else "identity-protected category"))
+
+    from chalicelib.triage.places import resolve  # the gazetteer loads on first routed post only
+
+    res = resolve(text, _mentions(post.mentions), post.user_location, post.coordinates,
+                  post.state if isinstance(post.state, str) else None,
+                  post.desk if isinstance(post.desk, str) else None,
+                  lexicon()["state_names"], lambda s: analyse(s[:200]))
+    cues.extend(res.cues)
+    return TriageResult(True, c.id, c.group, priority, res.district, sensitive, tuple(cues), text.language)
+
+
+def _mentions(mentions: object) -> tuple[str, ...]:
+    if isinstance(mentions, str):
+        return (mentions,)
+    try:
+        return tuple(m for m in mentions if isinstance(m, str))  # type: ignore[union-attr]
+    except TypeError:
+        return ()
+
+
+def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
+    scores: dict[str, float] = {}
+    best: dict[str, Hit] = {}
+    for h in hits:
+        scores[h.key] = scores.get(h.key, 0) + h.weight
+        if h.key not in best or h.weight > best[h.key].weight:
+            best[h.key] = h
+    return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
+
+
+def _decide_category(scores: dict[str, float], flags: set[str], words: set[str], has_url: bool) -> str:
+    order = {cid: i for i, cid in enumerate(load_taxonomy())}
+    act = {k: v for k, v in scores.items() if category(k).actionable}
+    na = {k: v for k, v in scores.items() if not category(k).actionable}
+    best_act = max(act.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0] if act else None
+    top = act.get(best_act, 0) if best_act else 0
+    request = "request" in flags
+    first_person = bool(words & FIRST_PERSON)
+
+    if best_act and any(k in na for k in GRATITUDE) and not request:
+        # "Thanks for recovering my bike" names a crime but asks for nothing.
+        if "resolved" in flags or top <= 1:
+            return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
+    if best_act and "na_spam" in na and (has_url or na["na_spam"] >= 2) and top < 2 and not first_person:
+        return "na_spam"
+    if best_act and "na_political" in na and top <= 1 and not request and not first_person:
+        return "na_political"
+    if best_act:
+        return best_act
+    if na:
+        return max(na.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
+    if request or "danger_now" in flags and first_person:
+        return "general_query"
+    return "na_unrelated"
+
+
+def _refine(cat: str, flags: set[str], words: set[str], child: bool) -> str:
+    if cat == "cheating_fraud_offline" and words & ONLINE:
+        return "cyber_financial_fraud"
+    if cat == "missing_person" and child:
+        return "missing_child"
+    return cat
+
+
+def _child_victim(raw: str, flags: set[str]) -> bool:
+    ages = [int(a) for a in AGE.findall(raw)]
+    if ages:
+        return min(ages) < 18
+    return "child" in flags
+
+
+def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
+    if c.group == "service_request":
+        return "P3", "routine service request"
+    if c.priority == "P1":
+        return "P1", f"{c.id} default"
+    danger = "danger_now" in flags
+    injury = "injury" in flags
+    if c.id == "road_accident" and injury:
+        return "P1", "accident with injured"
+    if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
+        return "P1", "robbery now, armed or with injured"
+    if c.id in ASSAULT_LIKE and (danger or (injury and c.id == "assault_hurt")):
+        return "P1", "danger now" if danger else "assault with injured"
+    if c.id == "missing_person" and ("vulnerable" in flags or child):
+        return "P1", "vulnerable missing person"
+    if c.id == "rumour_fake_news" and "unrest" in flags:
+        return "P1", "misinformation that can cause unrest"
+    if c.group in ("women_children", "violent_crime") and danger:
+        return "P1", "danger now"
+    return c.priority, f"{c.id} default"

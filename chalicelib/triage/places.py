@@ -1,0 +1,354 @@
+"""District resolution, strongest cue first (../shared/TRIAGE.md):
+
+1. the receiving district desk, a tagged district account, a district named in the text (English,
+   Devanagari, romanised), or a town / police station / landmark of one district;
+2. the geotag (nearest known town or district centre within a sane radius);
+3. the author's profile location;
+4. nothing, or a tie: None (HQ decides). Never a guess.
+
+A weaker cue only breaks a tie among the candidates of a stronger one. The state (from the desk,
+the tagged state account or the caller) filters every candidate first, which is what decides a
+name found in both states (Pratapgarh).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from chalicelib.districts import District, DistrictRegistry, load_registry
+from chalicelib.triage.normalise import Text, fold, tokenize
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GAZETTEER = DATA / "gazetteer.json"
+CURATED = DATA / "places_curated.csv"
+
+TAGGED_WEIGHT = 10  # a tagged district account outweighs any number of place names
+GEOTAG_MAX_KM = 45.0
+GEOTAG_TIE_KM = 2.0
+# City commissionerates whose rural district surrounds them: a geotag further out than this from
+# the city's own points cannot tell city from rural.
+CITY_RADIUS_KM = {"rj-jaipur": 15.0, "rj-jodhpur": 10.0, "rj-kota": 10.0}
+SPLIT_RURAL = {"rj-jaipur-rural", "rj-jodhpur-rural", "rj-kota-rural"}
+
+# A named parent district and a named place of one of its children: the child is more specific
+# ("Barmer ke Balotra me", "Jodhpur ke Bilara me").
+CHILDREN = {
+    "rj-barmer": {"rj-balotra"}, "rj-ajmer": {"rj-beawar"}, "rj-pali": {"rj-beawar"},
+    "rj-bhilwara": {"rj-beawar"}, "rj-nagaur": {"rj-didwana-kuchaman"}, "rj-bharatpur": {"rj-deeg"},
+    "rj-alwar": {"rj-khairthal-tijara", "rj-kotputli-behror", "rj-bhiwadi"},
+    "rj-jaipur": {"rj-jaipur-rural", "rj-kotputli-behror"}, "rj-jaipur-rural": {"rj-kotputli-behror"},
+    "rj-jodhpur": {"rj-jodhpur-rural", "rj-phalodi"}, "rj-jodhpur-rural": {"rj-phalodi"},
+    "rj-kota": {"rj-kota-rural"}, "rj-udaipur": {"rj-salumbar"}, "rj-khairthal-tijara": {"rj-bhiwadi"},
+    "up-ghaziabad": {"up-hapur"}, "up-muzaffarnagar": {"up-shamli"}, "up-moradabad": {"up-sambhal"},
+    "up-budaun": {"up-sambhal"}, "up-sultanpur": {"up-amethi"}, "up-raebareli": {"up-amethi"},
+}
+
+# Names that are ordinary words too ("ek banda", "basti", "dig"): they count only when written
+# with a capital letter (romanised) or next to a word like district/police/जिला.
+WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "koil", "kasi", "prayag",
+              "nagar", "bela", "belha", "kiri", "unao", "bhim nagar", "jp nagar", "karvi", "gonda", "pali",
+              "बस्ती", "काशी"}
+CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
+                 "जिला", "जिले", "पुलिस", "शहर", "थाना"}
+# Locality names found in many towns: they only confirm a district named some other way.
+GENERIC_LOCALITY = re.compile(
+    r"^(shastri|javahar|pratap|malviya|vaisali|indira|kamla|vikas|rajiv gandhi|mahavir|vigian|adars|"
+    r"subhas|gandhi|nehru|ambedkar|govind|prem|krisna|ram|siv|ajad|patel|tilak|rajendra|civil|sadar|"
+    r"kotvali|cant|station|clock tover|ghanta ghar) ?(nagar|lines|bajar|road|tover)?$")
+KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str                    # as shown to HQ
+    districts: frozenset[str]     # every district this name can mean
+    kind: str                     # district | handle | town | police_station | locality | landmark | tehsil
+    weak: bool = False
+    support_only: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    district: str | None
+    cues: tuple[str, ...]
+    state: str | None
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t in tokenize(re.sub(r"\([^)]*name[^)]*\)", " ", name)))
+
+
+class Gazetteer:
+    """All place names by folded token sequence, plus points for the geotag."""
+
+    def __init__(self, registry: DistrictRegistry, towns: list[dict], curated: list[dict]):
+        self.registry = registry
+        entries: dict[tuple[str, ...], dict] = {}
+
+        def add(name: str, district: str, kind: str) -> None:
+            key = _key(name)
+            if not key or (len(key) == 1 and len(key[0]) < 3 and key[0].isascii()):
+                return
+            e = entries.setdefault(key, {"label": name, "districts": set(), "kinds": set()})
+            e["districts"].add(district)
+            e["kinds"].add(kind)
+
+        district_keys: set[tuple[str, ...]] = set()
+        for d in registry.districts:
+            if d.is_desk:
+                continue
+            for name in (d.name_en, d.name_hi, *d.aliases):
+                add(name, d.id, "district")
+                district_keys.add(_key(name))
+        for row in curated:
+            for name in row["names"].split("|"):
+                if name.strip():
+                    add(name.strip(), row["district"], row["kind"])
+        for town in towns:
+            key = _key(town["name"])
+            # A GeoNames town named like a district elsewhere (Fatehpur in Sikar) must not outvote the district.
+            if town.get("text_cue") and key not in district_keys:
+                add(town["name"], town["district"], "town")
+        self.places: dict[tuple[str, ...], Place] = {}
+        for key, e in entries.items():
+            kinds = e["kinds"]
+            kind = "district" if "district" in kinds else sorted(kinds)[0]
+            joined = " ".join(key)
+            self.places[key] = Place(
+                label=e["label"], districts=frozenset(e["districts"]), kind=kind,
+                weak=joined in WEAK_NAMES,
+                support_only=kind != "district" and bool(GENERIC_LOCALITY.match(joined)) or joined in KOTWALI,
+            )
+        self.max_len = max(len(k) for k in self.places)
+        self.first: dict[str, int] = {}
+        for key in self.places:
+            self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
+        # Geotag points: towns and district centres; the rural districts' centres sit inside the city.
+        self.points: list[tuple[float, float, str]] = [
+            (t["lat"], t["lon"], t["district"]) for t in towns
+        ] + [(d.lat, d.lon, d.id) for d in registry.districts
+             if d.lat is not None and d.lon is not None and not d.is_desk and d.id not in SPLIT_RURAL]
+
+    # -- text -------------------------------------------------------------------------------------
+    def find(self, text: Text) -> list[Place]:
+        """Places named in the text, longest match first, without overlaps."""
+        tokens, originals = text.tokens, text.originals
+        found: list[Place] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            longest = self.first.get(tokens[i], 0)
+            hit = None
+            for length in range(min(longest, n - i), 0, -1):
+                place = self.places.get(tokens[i:i + length])
+                if place is not None:
+                    hit = (place, length)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            place, length = hit
+            if place.weak and not self._weak_ok(originals, tokens, i, length):
+                i += length
+                continue
+            found.append(place)
+            i += length
+        return found
+
+    @staticmethod
+    def _weak_ok(originals: tuple[str, ...], tokens: tuple[str, ...], i: int, length: int) -> bool:
+        nxt = tokens[i + length] if i + length < len(tokens) else ""
+        prev = tokens[i - 1] if i > 0 else ""
+        if nxt in CONTEXT_WORDS or prev in CONTEXT_WORDS:
+            return True
+        word = originals[i]
+        return word[:1].isupper() and i > 0 and prev not in {"ek", "a", "one", "koi", "vo", "yeh"}
+
+    # -- geotag -----------------------------------------------------------------------------------
+    def nearest(self, lat: float, lon: float, state: str | None) -> tuple[list[tuple[float, str]], str]:
+        best: dict[str, float] = {}
+        for plat, plon, did in self.points:
+            if state and not did.startswith(state + "-"):
+                continue
+            if abs(plat - lat) > 1.0 or abs(plon - lon) > 1.2:
+                continue
+            dist = _km((lat, lon), (plat, plon))
+            if dist < best.get(did, 1e9):
+                best[did] = dist
+        ranked = sorted((dist, did) for did, dist in best.items())
+        return ranked, ""
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    registry = load_registry()
+    with open(GAZETTEER, encoding="utf-8") as f:
+        towns = json.load(f)["places"]
+    with open(CURATED, encoding="utf-8") as f:
+        curated = list(csv.DictReader(f))
+    return Gazetteer(registry, towns, curated)
+
+
+# -- resolution -------------------------------------------------------------------------------------
+def _state_hint(text: Text, state_names: dict[str, list[str]]) -> str | None:
+    joined = " " + " ".join(text.tokens) + " "
+    found = {st for st, names in state_names.items()
+             if any(" " + " ".join(_key(n)) + " " in joined for n in names)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _pick(support: dict[str, float], specific: set[str]) -> tuple[str | None, list[str]]:
+    """The district with the most support; a tie goes to a child named by a specific place."""
+    if not support:
+        return None, []
+    top = max(support.values())
+    tied = sorted(d for d, s in support.items() if s == top)
+    if len(tied) == 1:
+        return tied[0], tied
+    for d in tied:
+        others = [o for o in tied if o != d]
+        if d in specific and all(d in CHILDREN.get(o, ()) for o in others):
+            return d, tied
+    return None, tied
+
+
+def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
+            coordinates: object, state: str | None, desk: str | None,
+            state_names: dict[str, list[str]], analyse_location) -> Resolution:
+    gz = gazetteer()
+    reg = gz.registry
+    cues: list[str] = []
+
+    # The state first: caller, desk, tagged state or district accounts.
+    states: set[str] = set()
+    if state in ("rj", "up"):
+        states.add(state)
+    desk_district = reg.get(desk) if desk else None
+    if desk_district is not None:
+        states.add(desk_district.state)
+    tagged: list[District] = []
+    unconfirmed: list[District] = []
+    handle_index = _all_handles()
+    for handle in dict.fromkeys([*(m.lstrip("@").lower() for m in mentions if isinstance(m, str)), *text.handles]):
+        d = reg.by_confirmed_handle(handle)
+        if d is not None:
+            states.add(d.state)
+            if not d.is_desk:
+                tagged.append(d)
+        elif handle in handle_index:
+            unconfirmed.append(handle_index[handle])
+    if state in ("rj", "up"):
+        chosen_state = state
+    elif len(states) == 1:
+        chosen_state = next(iter(states))
+    else:
+        chosen_state = _state_hint(text, state_names) if not states else None
+    if chosen_state:
+        cues.append(f"state: {chosen_state}")
+
+    def in_state(ids) -> set[str]:
+        return {d for d in ids if not chosen_state or d.startswith(chosen_state + "-")}
+
+    if desk_district is not None and not desk_district.is_desk:
+        cues.append(f"district: received by the {desk_district.id} desk")
+        return Resolution(desk_district.id, tuple(cues), chosen_state)
+
+    # Tier 1: tagged accounts and places named in the text.
+    support: dict[str, float] = {}
+    specific: set[str] = set()
+    supporters: list[Place] = []
+    for d in tagged:
+        if in_state([d.id]):
+            support[d.id] = support.get(d.id, 0) + TAGGED_WEIGHT
+            cues.append(f"district: tagged @{d.x_handles[0] if d.x_handles else d.id} -> {d.id}")
+    for d in unconfirmed:
+        if in_state([d.id]):
+            support[d.id] = support.get(d.id, 0) + 1
+            cues.append(f"district: tagged unconfirmed handle -> {d.id}")
+    seen_labels: set[tuple[str, ...]] = set()
+    for place in gz.find(text):
+        ids = in_state(place.districts)
+        if not ids or place.label in seen_labels:
+            continue
+        seen_labels.add(place.label)
+        if place.support_only:
+            supporters.append(place)
+            continue
+        share = 1.0 / len(ids)  # an ambiguous name spreads its vote; agreement still adds up
+        for d in ids:
+            support[d] = support.get(d, 0) + (1.0 if len(ids) == 1 else share)
+            if place.kind != "district":
+                specific.add(d)
+        cues.append(f"district: {place.kind} '{place.label}' -> {'/'.join(sorted(ids))}")
+    for place in supporters:
+        for d in in_state(place.districts):
+            if d in support:
+                support[d] += 0.25
+                cues.append(f"district: {place.kind} '{place.label}' confirms {d}")
+    # Ambiguous names alone (Vaishali Nagar: Jaipur or Ajmer) do not decide: require a full vote.
+    if support and max(support.values()) < 1.0:
+        winner, tied = None, sorted(support)
+    else:
+        winner, tied = _pick(support, specific)
+    if winner:
+        return Resolution(winner, tuple(cues), chosen_state)
+
+    # Tier 2: geotag; Tier 3: profile location. Each may break a tie among the stronger tier's candidates.
+    candidates = set(tied)
+    geo = _geotag(coordinates, chosen_state, gz, cues)
+    if geo and (not candidates or geo in candidates):
+        return Resolution(geo, tuple(cues), chosen_state)
+    if user_location and isinstance(user_location, str):
+        loc = analyse_location(user_location)
+        loc_support: dict[str, float] = {}
+        for place in gz.find(loc):
+            ids = in_state(place.districts)
+            if len(ids) == 1 and not place.support_only:
+                d = next(iter(ids))
+                loc_support[d] = loc_support.get(d, 0) + 1
+        pick, _ = _pick(loc_support, set())
+        if pick and (not candidates or pick in candidates):
+            cues.append(f"district: profile location '{user_location[:40]}' -> {pick}")
+            return Resolution(pick, tuple(cues), chosen_state)
+    if candidates:
+        cues.append(f"district: tie between {', '.join(sorted(candidates))} -> HQ decides")
+    else:
+        cues.append("district: no place cue -> HQ decides")
+    return Resolution(None, tuple(cues), chosen_state)
+
+
+def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[str]) -> str | None:
+    try:
+        lat, lon = (float(v) for v in coordinates)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    ranked, _ = gz.nearest(lat, lon, state)
+    if not ranked or ranked[0][0] > GEOTAG_MAX_KM:
+        cues.append("district: geotag outside known districts")
+        return None
+    d1, best = ranked[0]
+    if len(ranked) > 1 and ranked[1][0] - d1 < GEOTAG_TIE_KM:
+        cues.append(f"district: geotag between {best} and {ranked[1][1]}")
+        return None
+    if best in CITY_RADIUS_KM and d1 > CITY_RADIUS_KM[best]:
+        cues.append(f"district: geotag near {best} but maybe its rural district")
+        return None
+    cues.append(f"district: geotag ({lat:.3f}, {lon:.3f}) {d1:.0f} km from a place in {best}")
+    return best
+
+
+@lru_cache(maxsize=1)
+def _all_handles() -> dict[str, District]:
+    return {h.lower(): d for d in load_registry().districts if not d.is_desk for h in d.x_handles}
