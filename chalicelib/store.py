@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib import aws
+from chalicelib import analytics_table, aws
 from chalicelib.model import AuditEvent, Complaint, Status, new_id
 from chalicelib.resources import SLA_INDEX, WORKLIST_INDEX
 
@@ -81,8 +81,9 @@ class ComplaintStore:
     def table(self):
         return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
 
-    def _transact(self, items: list[tuple[dict, str | None, dict | None]]) -> None:
+    def _transact(self, items: list[tuple[dict, str | None, dict | None]], extra_actions: list[dict] = ()) -> None:
         """Write (item, condition, condition values) puts all-or-nothing: never a half-written complaint.
+        `extra_actions` are ready {"Update"|"Put"|"Delete": {...}} actions for this table (digest counters).
         The resource's client serialises plain Python values itself."""
         actions = []
         for item, condition, values in items:
@@ -92,6 +93,9 @@ class ComplaintStore:
             if values:
                 put["ExpressionAttributeValues"] = values
             actions.append({"Put": put})
+        # After the puts: callers read cancellation reasons by the puts' positions.
+        actions += [{kind: {"TableName": self.table_name, **body}} for action in extra_actions
+                    for kind, body in action.items()]
         self.table.meta.client.transact_write_items(TransactItems=actions)
 
     @staticmethod
@@ -108,7 +112,7 @@ class ComplaintStore:
                 (guard, "attribute_not_exists(pk)", None),
                 (complaint_item(complaint), "attribute_not_exists(pk)", None),
                 (audit_item(received), None, None),
-            ])
+            ], analytics_table.change_actions(None, complaint))
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)[:1]):
                 existing = self.find_by_external(complaint.platform, complaint.external_id)
@@ -123,7 +127,8 @@ class ComplaintStore:
         saved = after.evolve(version=before.version + 1)
         try:
             self._transact([(complaint_item(saved), "version = :expected", {":expected": before.version})]
-                           + [(audit_item(e), None, None) for e in events])
+                           + [(audit_item(e), None, None) for e in events],
+                           analytics_table.change_actions(before, saved))
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)):
                 raise VersionConflictError(f"complaint {before.id} was changed by someone else; reload and retry") from exc

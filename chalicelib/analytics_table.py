@@ -1,0 +1,127 @@
+"""Digest counters and the open-breach list, kept in the complaint table.
+
+`change_actions(before, after)` gives the Update/Put/Delete actions that store.py adds to the complaint's
+own transaction, so a change and its counting commit together or not at all. `AnalyticsTable` is what a
+digest reads: one counter item per India day (and per India hour, for shift digests) and district, and
+the open breaches, oldest first. It counts the items it reads (the digest's cost).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from chalicelib import aws
+from chalicelib.counters import is_open_breach, slot_of, tallies
+from chalicelib.model import Complaint
+
+
+def counter_pk(state: str, slot_key: str) -> str:
+    return f"AGG#{state}#{slot_key}"
+
+
+def breach_key(state: str, complaint_id: str) -> dict:
+    return {"pk": f"BREACH#{state}", "sk": complaint_id}
+
+
+def digest_sent_key(state: str, period_id: str) -> dict:
+    return {"pk": f"DIGEST#{state}", "sk": period_id}
+
+
+def _add_counts(pk: str, sk: str, counts: Counter) -> dict:
+    names = {f"#c{i}": name for i, name in enumerate(counts)}
+    values = {f":c{i}": value for i, value in enumerate(counts.values())}
+    return {"Update": {
+        "Key": {"pk": pk, "sk": sk},
+        "UpdateExpression": "SET #type = :type ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counts))),
+        "ExpressionAttributeNames": {"#type": "type", **names},
+        "ExpressionAttributeValues": {":type": "counter", **values},
+    }}
+
+
+def counter_actions(before: Complaint | None, after: Complaint) -> list[dict]:
+    """One ADD per (slot, district) item touched; tallies landing on the same item are merged first,
+    because a transaction may not touch one item twice."""
+    merged: dict[tuple[str, str], Counter] = {}
+    for tally in tallies(before, after):
+        slot = slot_of(tally.at)
+        for slot_key in (slot.day, slot.hour):
+            merged.setdefault((counter_pk(after.state, slot_key), tally.district), Counter()).update(tally.counts)
+    return [_add_counts(pk, sk, counts) for (pk, sk), counts in merged.items()]
+
+
+def breach_item(complaint: Complaint) -> dict:
+    """What the digest may show of an open breach. Nothing about a sensitive complaint beyond its
+    district and times is even stored here (TRIAGE.md privacy)."""
+    item = {**breach_key(complaint.state, complaint.id), "type": "open_breach", "complaint_id": complaint.id,
+            "district": complaint.district, "received_at": complaint.received_at,
+            "breached_at": complaint.breached_at, "sensitive": complaint.sensitive}
+    if not complaint.sensitive:
+        item.update(category=complaint.category, group=complaint.group)
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def breach_actions(before: Complaint | None, after: Complaint) -> list[dict]:
+    was_open, is_open = is_open_breach(before), is_open_breach(after)
+    if is_open and (not was_open or before.district != after.district):
+        return [{"Put": {"Item": breach_item(after)}}]
+    if was_open and not is_open:
+        return [{"Delete": {"Key": breach_key(before.state, before.id)}}]
+    return []
+
+
+def change_actions(before: Complaint | None, after: Complaint) -> list[dict]:
+    """Everything a complaint change adds to its transaction besides the complaint and its audit."""
+    return counter_actions(before, after) + breach_actions(before, after)
+
+
+class AnalyticsTable:
+    def __init__(self, table_name: str, dynamodb=None):
+        self.table_name = table_name
+        self._dynamodb = dynamodb
+        self.items_read = 0
+
+    @property
+    def table(self):
+        return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
+
+    def _query(self, limit: int | None = None, **kwargs) -> list[dict]:
+        from chalicelib.store import from_dynamo
+
+        items, start = [], None
+        while True:
+            page = self.table.query(**kwargs, **({"ExclusiveStartKey": start} if start else {}),
+                                    **({"Limit": limit - len(items)} if limit else {}))
+            items += page["Items"]
+            self.items_read += page["ScannedCount"]
+            start = page.get("LastEvaluatedKey")
+            if not start or (limit and len(items) >= limit):
+                return [from_dynamo(item) for item in items]
+
+    def counter_rows(self, state: str, slot_keys) -> list[dict]:
+        """Counter items of the given India days or hours, each with its `district` (the item's sk)."""
+        from boto3.dynamodb.conditions import Key
+
+        rows = []
+        for slot_key in slot_keys:
+            for item in self._query(KeyConditionExpression=Key("pk").eq(counter_pk(state, slot_key))):
+                rows.append({**{k: v for k, v in item.items() if k not in ("pk", "sk", "type")},
+                             "district": item["sk"]})
+        return rows
+
+    def open_breaches(self, state: str, limit: int) -> list[dict]:
+        """The oldest open breaches first: complaint ids are ULIDs, so the sort key is the arrival order."""
+        from boto3.dynamodb.conditions import Key
+
+        return self._query(limit=limit, KeyConditionExpression=Key("pk").eq(breach_key(state, "")["pk"]))
+
+    def claim_digest(self, state: str, period_id: str, at: str) -> bool:
+        """True once per (state, period): a schedule that fires twice sends one email."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.table.put_item(Item={**digest_sent_key(state, period_id), "type": "digest_sent", "at": at},
+                                ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -1,0 +1,79 @@
+"""The store counts each complaint change in the same transaction as the change (digest counters)."""
+import pytest
+
+from chalicelib.analytics_table import AnalyticsTable
+from chalicelib.model import AuditEvent, Complaint, Status
+from chalicelib.store import VersionConflictError
+
+
+def new_complaint(complaint_id="01JAAAAAAAAAAAAAAAAAAAAAAA", **changes) -> Complaint:
+    base = Complaint(id=complaint_id, state="rj", desk="rj-hq", platform="x", external_id=complaint_id,
+                     kind="post", desk_account_id="1", author_id="9", author_handle="citizen", author_name="A Citizen",
+                     text="meri bike chori ho gayi", created_at="2026-11-23T03:00:00.000Z",
+                     received_at="2026-11-23T03:00:00.000Z")
+    return base.evolve(**changes)
+
+
+def stored(store, complaint):
+    store.add_new(complaint, AuditEvent(complaint.id, complaint.received_at, "platform:x", "received"))
+    return store.get(complaint.id)
+
+
+@pytest.fixture
+def analytics(aws):
+    return AnalyticsTable(aws.table_name)
+
+
+def day_row(analytics, district, day="2026-11-23"):
+    return next((r for r in analytics.counter_rows("rj", [day]) if r["district"] == district), {})
+
+
+def test_a_new_complaint_counts_as_received_under_its_india_day(store, analytics):
+    stored(store, new_complaint(received_at="2026-11-22T19:00:00.000Z"))   # 00:30 on the 23rd in India
+
+    assert day_row(analytics, "-")["received"] == 1
+    assert day_row(analytics, "-", day="2026-11-22") == {}
+
+
+def test_a_redelivered_complaint_is_not_counted_twice(store, analytics):
+    stored(store, new_complaint())
+    with pytest.raises(Exception):
+        stored(store, new_complaint(complaint_id="01JBBBBBBBBBBBBBBBBBBBBBBB", external_id="01JAAAAAAAAAAAAAAAAAAAAAAA"))
+
+    assert day_row(analytics, "-")["received"] == 1
+
+
+def test_routing_counts_category_district_and_hour(store, analytics):
+    before = stored(store, new_complaint())
+    store.update(before, before.evolve(status=Status.ROUTED, district="rj-jodhpur", category="vehicle_theft",
+                                       group="property_crime", routed_at="2026-11-23T03:01:00.000Z",
+                                       sla_due_at="2026-11-23T05:00:00.000Z"))
+
+    row = day_row(analytics, "rj-jodhpur")
+    assert (row["actionable"], row["routed"], row["cat#vehicle_theft"], row["grp#property_crime"]) == (1, 1, 1, 1)
+    hour = analytics.counter_rows("rj", ["2026-11-23T08"])
+    assert [r["routed"] for r in hour if r["district"] == "rj-jodhpur"] == [1]
+
+
+def test_a_change_that_loses_its_version_race_counts_nothing(store, analytics):
+    before = stored(store, new_complaint())
+    routed = before.evolve(status=Status.ROUTED, district="rj-jodhpur", routed_at="2026-11-23T03:01:00.000Z")
+    store.update(before, routed)
+    with pytest.raises(VersionConflictError):
+        store.update(before, routed)
+
+    assert day_row(analytics, "rj-jodhpur")["routed"] == 1
+
+
+def test_a_breach_is_listed_open_until_the_first_response(store, analytics):
+    new = stored(store, new_complaint())
+    routed = store.update(new, new.evolve(status=Status.ROUTED, district="rj-jodhpur",
+                                          routed_at="2026-11-23T03:01:00.000Z", sla_due_at="2026-11-23T05:00:00.000Z"))
+    breached = store.update(routed, routed.evolve(breached_at="2026-11-23T05:00:30.000Z"))
+    assert [b["complaint_id"] for b in analytics.open_breaches("rj", 10)] == [routed.id]
+
+    store.update(breached, breached.first_responded("2026-11-23T05:10:00.000Z"))
+
+    assert analytics.open_breaches("rj", 10) == []
+    row = day_row(analytics, "rj-jodhpur")
+    assert (row["breached"], row["first_responded"], row.get("sla_met", 0)) == (1, 1, 0)
