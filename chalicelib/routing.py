@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 
 from chalicelib.districts import DistrictRegistry
 from chalicelib.model import AuditEvent, Complaint, Status, due_at, iso, utc_now
 from chalicelib.observability import logger
 from chalicelib.resources import district_queue_name
+from chalicelib.triage import TriageInput, TriageResult, triage
 
 FIRST_RESPONSE_WINDOW = timedelta(hours=2)
 
@@ -17,22 +17,23 @@ class PoisonMessageError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class RouteDecision:
-    district: str
-    cues: tuple[str, ...]
+def triage_complaint(complaint: Complaint) -> TriageResult:
+    geotag = (complaint.geotag.lat, complaint.geotag.lon) if complaint.geotag else None
+    return triage(TriageInput(text=complaint.text, platform=complaint.platform, mentions=complaint.mentions,
+                              user_location=complaint.author_location, coordinates=geotag,
+                              state=complaint.state, desk=complaint.desk))
 
 
-def decide_district(complaint: Complaint, registry: DistrictRegistry) -> RouteDecision:
-    for handle in complaint.mentions:
-        district = registry.by_confirmed_handle(handle)
-        if district and not district.is_desk and district.state == complaint.state:
-            return RouteDecision(district.id, (f"district: tagged account @{handle} -> {district.id}",))
+def queue_without_district(complaint: Complaint, registry: DistrictRegistry) -> str:
+    """No district cue: the desk that received it decides (HQ, or the NRI desk), never a guess."""
     desk = registry.get(complaint.desk)
-    if desk and not desk.is_desk:
-        return RouteDecision(desk.id, (f"district: received by the district account of {desk.id}",))
-    hq = registry.hq_for_state(complaint.state)
-    return RouteDecision(hq, ("district: no cue -> HQ triage",))
+    return desk.id if desk and desk.is_desk else registry.hq_for_state(complaint.state)
+
+
+def triaged(complaint: Complaint, result: TriageResult) -> Complaint:
+    return complaint.evolve(actionable=result.actionable, category=result.category, group=result.group,
+                            priority=result.priority, sensitive=result.sensitive, language=result.language,
+                            triage_cues=result.cues)
 
 
 def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry) -> Complaint:
@@ -41,15 +42,24 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
     complaint = store.get(complaint_id)
     if complaint.status != Status.NEW:
         return complaint
-    decision = decide_district(complaint, registry)
+    result = triage_complaint(complaint)
     now = iso(utc_now())
-    queues.send(district_queue_name(decision.district), {"complaint_id": complaint.id, "district": decision.district})
+    if not result.actionable:
+        kept = store.update(complaint, triaged(complaint, result).evolve(status=Status.NOT_ACTIONABLE),
+                            AuditEvent(complaint.id, now, "system:router", "not_actionable",
+                                       {"category": result.category, "cues": list(result.cues)}))
+        logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": result.category})
+        return kept
+    district = result.district or queue_without_district(complaint, registry)
+    queues.send(district_queue_name(district), {"complaint_id": complaint.id, "district": district})
     routed = store.update(
-        complaint, complaint.evolve(status=Status.ROUTED, district=decision.district, triage_cues=decision.cues,
-                         routed_at=now, sla_due_at=due_at(complaint.received_at, FIRST_RESPONSE_WINDOW)),
+        complaint, triaged(complaint, result).evolve(
+            status=Status.ROUTED, district=district, routed_at=now,
+            sla_due_at=due_at(complaint.received_at, FIRST_RESPONSE_WINDOW)),
         AuditEvent(complaint.id, now, "system:router", "routed",
-                   {"district": decision.district, "cues": list(decision.cues)}))
-    logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": decision.district})
+                   {"district": district, "category": result.category, "priority": result.priority,
+                    "cues": list(result.cues)}))
+    logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": district})
     return routed
 
 
