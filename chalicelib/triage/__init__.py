@@ -24,7 +24,7 @@ __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
 
 MAX_CHARS = 4000  # a 10,000-character post is triaged on its first 4,000: complaints come first
 AGE = re.compile(r"(\d{1,2})\s*(?:-\s*)?(?:saal|sal|years?|yrs?|yo|varsh|वर्ष|साल)\b", re.I)
-FIRST_PERSON = {"mera", "meri", "mere", "my", "me", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
+FIRST_PERSON = {"mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
                 "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
 ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook",
           "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट"}
@@ -88,6 +88,9 @@ def _triage(post: TriageInput) -> TriageResult:
     flags = {h.key for h in cue_hits}
     words = set(text.tokens)
     child = _child_victim(raw, flags)
+    if child and "marriage" in flags:
+        scores["child_marriage"] = scores.get("child_marriage", 0) + 2
+        reasons.setdefault("child_marriage", "a child's marriage")
 
     cat = _decide_category(scores, flags, words, text.has_url)
     c = category(cat)
@@ -129,7 +132,11 @@ def _mentions(mentions: object) -> tuple[str, ...]:
 def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
     scores: dict[str, float] = {}
     best: dict[str, Hit] = {}
+    seen: set[tuple] = set()
     for h in hits:
+        if (h.key, h.parts) in seen:  # "pitai", "peeta", "pita" are one cue, not three
+            continue
+        seen.add((h.key, h.parts))
         scores[h.key] = scores.get(h.key, 0) + h.weight
         if h.key not in best or h.weight > best[h.key].weight:
             best[h.key] = h
@@ -192,8 +199,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "danger now" if danger else "assault with injured"
     if c.id == "missing_person" and ("vulnerable" in flags or child):
         return "P1", "vulnerable missing person"
+    if c.id == "found_person" and child:
+        return "P1", "lost child found alone"
     if c.id == "rumour_fake_news" and "unrest" in flags:
         return "P1", "misinformation that can cause unrest"
-    if c.group in ("women_children", "violent_crime") and danger:
-        return "P1", "danger now"
     return c.priority, f"{c.id} default"

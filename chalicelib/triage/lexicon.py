@@ -21,6 +21,7 @@ class Hit:
     key: str          # what the rule votes for (a category id or a cue list name)
     pattern: str      # as written in the data file, shown to HQ
     weight: int
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,7 @@ class Matcher:
             for index in self.by_phrase[phrase]:
                 if index not in fired and all(p in found for p in self.rules[index][2]):
                     fired.add(index)
-        return [Hit(self.rules[i][0], self.rules[i][1], self.rules[i][3]) for i in sorted(fired)]
+        return [Hit(self.rules[i][0], self.rules[i][1], self.rules[i][3], self.rules[i][2]) for i in sorted(fired)]
 
 
 @lru_cache(maxsize=1)

@@ -88,9 +88,13 @@ def stem(token: str) -> str:
         return t
     if len(t) > 4:
         for suffix in LATIN_SUFFIXES:
-            if t.endswith(suffix) and not t.endswith("ss") and len(t) - len(suffix) >= 3:
+            # "firing" must not become "fir"
+            floor = 4 if suffix in ("ing", "ed") else 3
+            if t.endswith(suffix) and not t.endswith("ss") and len(t) - len(suffix) >= floor:
                 t = t[: -len(suffix)]
                 break
+    if t.endswith("ao"):  # imperatives (bachao) must not meet nouns (bachcha -> bach)
+        return t
     while len(t) > 3 and t[-1] in "aeiou":
         t = t[:-1]
     return t

@@ -60,7 +60,14 @@ GENERIC_LOCALITY = re.compile(
     r"^(shastri|javahar|pratap|malviya|vaisali|indira|kamla|vikas|rajiv gandhi|mahavir|vigian|adars|"
     r"subhas|gandhi|nehru|ambedkar|govind|prem|krisna|ram|siv|ajad|patel|tilak|rajendra|civil|sadar|"
     r"kotvali|cant|station|clock tover|ghanta ghar) ?(nagar|lines|bajar|road|tover)?$")
-KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}
+KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}  # folded forms
+# "Agra Lucknow expressway", "Jaipur-Ajmer highway", "Nohar road": a route, not where it happened.
+ROUTE_WORDS = {"expressway", "highway", "hwy", "road", "marg", "nh", "bypass",
+               "हाइवे", "हाईवे", "एक्सप्रेसवे", "मार्ग", "रोड", "बाइपास"}
+LOCATIVE = {"me", "mein", "mai", "ke", "ki", "ka", "se", "main", "में", "के", "की", "का", "से"}
+LOCATIVE = {fold(w) for w in LOCATIVE}
+CONTEXT_WORDS = {fold(w) for w in CONTEXT_WORDS}
+WEAK_NAMES = {" ".join(fold(t) for t in w.split()) for w in WEAK_NAMES}
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,12 @@ class Place:
     kind: str                     # district | handle | town | police_station | locality | landmark | tehsil
     weak: bool = False
     support_only: bool = False
+
+
+@dataclass(frozen=True)
+class Found:
+    place: Place
+    route: bool  # part of a route name: half a vote
 
 
 @dataclass(frozen=True)
@@ -141,10 +154,10 @@ class Gazetteer:
              if d.lat is not None and d.lon is not None and not d.is_desk and d.id not in SPLIT_RURAL]
 
     # -- text -------------------------------------------------------------------------------------
-    def find(self, text: Text) -> list[Place]:
+    def find(self, text: Text) -> list[Found]:
         """Places named in the text, longest match first, without overlaps."""
         tokens, originals = text.tokens, text.originals
-        found: list[Place] = []
+        spans: list[tuple[Place, int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
             longest = self.first.get(tokens[i], 0)
@@ -161,8 +174,19 @@ class Gazetteer:
             if place.weak and not self._weak_ok(originals, tokens, i, length):
                 i += length
                 continue
-            found.append(place)
+            spans.append((place, i, i + length))
             i += length
+        found: list[Found] = []
+        k = 0
+        while k < len(spans):
+            # A run of adjacent place names followed by a route word is a road's name.
+            j = k
+            while j + 1 < len(spans) and spans[j + 1][1] == spans[j][2]:
+                j += 1
+            stop = spans[j][2]
+            route = stop < len(tokens) and tokens[stop] in _route_words()
+            found.extend(Found(spans[m][0], route) for m in range(k, j + 1))
+            k = j + 1
         return found
 
     @staticmethod
@@ -172,7 +196,9 @@ class Gazetteer:
         if nxt in CONTEXT_WORDS or prev in CONTEXT_WORDS:
             return True
         word = originals[i]
-        return word[:1].isupper() and i > 0 and prev not in {"ek", "a", "one", "koi", "vo", "yeh"}
+        if not word[:1].isupper() or prev in {"ek", "a", "one", "koi", "vo", "yeh"}:
+            return False
+        return i > 0 or nxt in LOCATIVE
 
     # -- geotag -----------------------------------------------------------------------------------
     def nearest(self, lat: float, lon: float, state: str | None) -> tuple[list[tuple[float, str]], str]:
@@ -187,6 +213,11 @@ class Gazetteer:
                 best[did] = dist
         ranked = sorted((dist, did) for did, dist in best.items())
         return ranked, ""
+
+
+@lru_cache(maxsize=1)
+def _route_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in ROUTE_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -276,7 +307,8 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             support[d.id] = support.get(d.id, 0) + 1
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
     seen_labels: set[tuple[str, ...]] = set()
-    for place in gz.find(text):
+    for hit in gz.find(text):
+        place = hit.place
         ids = in_state(place.districts)
         if not ids or place.label in seen_labels:
             continue
@@ -284,12 +316,14 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
         if place.support_only:
             supporters.append(place)
             continue
-        share = 1.0 / len(ids)  # an ambiguous name spreads its vote; agreement still adds up
+        # An ambiguous name spreads its vote, a route name counts half; agreement still adds up.
+        share = (0.5 if hit.route else 1.0) / len(ids)
         for d in ids:
-            support[d] = support.get(d, 0) + (1.0 if len(ids) == 1 else share)
+            support[d] = support.get(d, 0) + share
             if place.kind != "district":
                 specific.add(d)
-        cues.append(f"district: {place.kind} '{place.label}' -> {'/'.join(sorted(ids))}")
+        route = " (route name)" if hit.route else ""
+        cues.append(f"district: {place.kind} '{place.label}'{route} -> {'/'.join(sorted(ids))}")
     for place in supporters:
         for d in in_state(place.districts):
             if d in support:
@@ -311,7 +345,8 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     if user_location and isinstance(user_location, str):
         loc = analyse_location(user_location)
         loc_support: dict[str, float] = {}
-        for place in gz.find(loc):
+        for hit in gz.find(loc):
+            place = hit.place
             ids = in_state(place.districts)
             if len(ids) == 1 and not place.support_only:
                 d = next(iter(ids))
