@@ -23,10 +23,12 @@ from chalicelib.triage.taxonomy import Category, category, load_taxonomy
 __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
 
 MAX_CHARS = 4000  # a 10,000-character post is triaged on its first 4,000: complaints come first
-AGE = re.compile(r"(\d{1,2})\s*(?:-\s*)?(?:saal|sal|years?|yrs?|yo|varsh|वर्ष|साल)\b", re.I)
+AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|वर्ष|साल)(?![a-z])"
+                 r"|\((\d{1,2})\)|\b(?:age|aged|umar|umr|उम्र)\s*:?\s*(\d{1,2}))", re.I)
 FIRST_PERSON = {"mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
                 "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
 ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook",
+          "call", "cal", "kol", "video", "कॉल", "काल",
           "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट"}
 ASSAULT_LIKE = {"assault_hurt", "criminal_intimidation", "domestic_violence", "stalking",
                 "molestation_sexual_harassment", "dowry_harassment", "child_abuse_cruelty",
@@ -87,12 +89,17 @@ def _triage(post: TriageInput) -> TriageResult:
     cue_hits = cue_matcher().match(text.stems)
     flags = {h.key for h in cue_hits}
     words = set(text.tokens)
-    child = _child_victim(raw, flags)
+    ages = [int(next(g for g in m if g)) for m in AGE.findall(raw)]
+    child = min(ages) < 18 if ages else "child" in flags
+    if ages and max(ages) >= 60:
+        flags.add("vulnerable")
+        flags.add("elderly")
     if child and "marriage" in flags:
         scores["child_marriage"] = scores.get("child_marriage", 0) + 2
         reasons.setdefault("child_marriage", "a child's marriage")
 
     cat = _decide_category(scores, flags, words, text.has_url)
+
     c = category(cat)
     if c.actionable:
         cat = _refine(cat, flags, words, child)
@@ -144,8 +151,12 @@ def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
 
 
 def _decide_category(scores: dict[str, float], flags: set[str], words: set[str], has_url: bool) -> str:
-    order = {cid: i for i, cid in enumerate(load_taxonomy())}
+    # Ties go to the more urgent category, then to the earlier (more specific) row.
+    order = {cid: (category(cid).priority, i) for i, cid in enumerate(load_taxonomy())}
+    order = {cid: -(3 - int(p[1])) * 1000 + i for cid, (p, i) in order.items()}
     act = {k: v for k, v in scores.items() if category(k).actionable}
+    if len(act) > 1:
+        act.pop("general_query", None)  # "kya karun" only decides when nothing else does
     na = {k: v for k, v in scores.items() if not category(k).actionable}
     best_act = max(act.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0] if act else None
     top = act.get(best_act, 0) if best_act else 0
@@ -172,16 +183,11 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
 def _refine(cat: str, flags: set[str], words: set[str], child: bool) -> str:
     if cat == "cheating_fraud_offline" and words & ONLINE:
         return "cyber_financial_fraud"
+    if cat in ("domestic_violence", "assault_hurt", "family_neighbour_dispute") and "elderly" in flags and not child:
+        return "senior_citizen_harassment"
     if cat == "missing_person" and child:
         return "missing_child"
     return cat
-
-
-def _child_victim(raw: str, flags: set[str]) -> bool:
-    ages = [int(a) for a in AGE.findall(raw)]
-    if ages:
-        return min(ages) < 18
-    return "child" in flags
 
 
 def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
@@ -201,6 +207,10 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "vulnerable missing person"
     if c.id == "found_person" and child:
         return "P1", "lost child found alone"
+    if c.id in ("illegal_liquor", "dowry_harassment") and injury:
+        return "P1", "lives at risk"
+    if c.group == "animal" and danger and (child or injury):
+        return "P1", "animal attack now"
     if c.id == "rumour_fake_news" and "unrest" in flags:
         return "P1", "misinformation that can cause unrest"
     return c.priority, f"{c.id} default"

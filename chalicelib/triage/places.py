@@ -55,11 +55,12 @@ WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "ko
               "बस्ती", "काशी"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
                  "जिला", "जिले", "पुलिस", "शहर", "थाना"}
-# Locality names found in many towns: they only confirm a district named some other way.
-GENERIC_LOCALITY = re.compile(
-    r"^(shastri|javahar|pratap|malviya|vaisali|indira|kamla|vikas|rajiv gandhi|mahavir|vigian|adars|"
-    r"subhas|gandhi|nehru|ambedkar|govind|prem|krisna|ram|siv|ajad|patel|tilak|rajendra|civil|sadar|"
-    r"kotvali|cant|station|clock tover|ghanta ghar) ?(nagar|lines|bajar|road|tover)?$")
+# Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
+# named some other way.
+GENERIC_FIRST = ("shastri jawahar pratap malviya vaishali indira kamla vikas rajeev rajiv mahaveer mahavir "
+                 "vigyan adarsh subhash gandhi nehru ambedkar govind prem krishna ram shiv azad patel tilak "
+                 "rajendra civil sadar station clock ghanta new old model").split()
+GENERIC_LAST = ("nagar lines bazar bazaar road tower ghar colony town puram vihar").split()
 KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}  # folded forms
 # "Agra Lucknow expressway", "Jaipur-Ajmer highway", "Nohar road": a route, not where it happened.
 ROUTE_WORDS = {"expressway", "highway", "hwy", "road", "marg", "nh", "bypass",
@@ -141,7 +142,7 @@ class Gazetteer:
             self.places[key] = Place(
                 label=e["label"], districts=frozenset(e["districts"]), kind=kind,
                 weak=joined in WEAK_NAMES,
-                support_only=kind != "district" and bool(GENERIC_LOCALITY.match(joined)) or joined in KOTWALI,
+                support_only=(kind != "district" and _generic(key)) or joined in KOTWALI,
             )
         self.max_len = max(len(k) for k in self.places)
         self.first: dict[str, int] = {}
@@ -213,6 +214,11 @@ class Gazetteer:
                 best[did] = dist
         ranked = sorted((dist, did) for did, dist in best.items())
         return ranked, ""
+
+
+def _generic(key: tuple[str, ...]) -> bool:
+    first, last = {fold(w) for w in GENERIC_FIRST}, {fold(w) for w in GENERIC_LAST}
+    return len(key) <= 3 and key[0] in first and key[-1] in last
 
 
 @lru_cache(maxsize=1)
