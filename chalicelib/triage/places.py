@@ -245,7 +245,7 @@ def _state_hint(text: Text, state_names: dict[str, list[str]]) -> str | None:
 
 
 def _pick(support: dict[str, float], specific: set[str]) -> tuple[str | None, list[str]]:
-    """The district with the most support; a tie goes to a child named by a specific place."""
+    """The district with the most support; a tie between a district and its child goes to the child."""
     if not support:
         return None, []
     top = max(support.values())
@@ -254,7 +254,7 @@ def _pick(support: dict[str, float], specific: set[str]) -> tuple[str | None, li
         return tied[0], tied
     for d in tied:
         others = [o for o in tied if o != d]
-        if d in specific and all(d in CHILDREN.get(o, ()) for o in others):
+        if all(d in CHILDREN.get(o, ()) for o in others):
             return d, tied
     return None, tied
 

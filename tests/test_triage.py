@@ -1,0 +1,211 @@
+"""Triage of one post: actionable or not, category and group, priority, sensitivity, text handling."""
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.triage import TriageInput, TriageResult, triage
+from chalicelib.triage.normalise import analyse, fold, stem
+from chalicelib.triage.taxonomy import GROUPS, UnknownCategoryError, categories, category
+
+
+def rj(text, **kw):
+    return triage(TriageInput(text=text, mentions=("PoliceRajasthan",), **kw))
+
+
+def up(text, **kw):
+    return triage(TriageInput(text=text, mentions=("Uppolice",), **kw))
+
+
+# -- taxonomy -----------------------------------------------------------------------------------------
+def test_taxonomy_has_about_sixty_actionable_categories_each_in_a_fixed_group():
+    actionable = [c for c in categories() if c.actionable]
+    assert 55 <= len(actionable) <= 75
+    assert all(c.group in GROUPS and c.group != "not_actionable" for c in actionable)
+    assert {c.group for c in actionable} == set(GROUPS) - {"not_actionable"}
+
+
+def test_every_category_has_english_and_hindi_labels():
+    for c in categories():
+        assert c.label_en and c.label_hi and any("\u0900" <= ch <= "\u097f" for ch in c.label_hi), c.id
+
+
+def test_category_lookup_gives_labels_group_priority_and_sensitivity():
+    rape = category("rape_sexual_assault")
+    assert (rape.group, rape.priority, rape.sensitive) == ("women_children", "P1", True)
+    assert category("theft").label_hi == "चोरी"
+
+
+def test_unknown_category_id_raises_a_named_error():
+    with pytest.raises(UnknownCategoryError):
+        category("no_such_category")
+
+
+# -- actionable ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, kind", [
+    ("Thank you Rajasthan Police for the quick help 🙏", "na_thanks"),
+    ("धन्यवाद राजस्थान पुलिस, आपकी तत्परता से मेरा पर्स मिल गया", "na_thanks"),
+    ("Good morning sir, Jai Hind", "na_greeting"),
+    ("Shandar kaam, salute to our police", "na_praise"),
+    ("BJP sarkar ne sab barbaad kar diya, vote mat dena", "na_political"),
+    ("Subscribe my channel for free recharge offers https://t.co/x", "na_spam"),
+    ("Aaj mausam bahut suhana hai", "na_unrelated"),
+])
+def test_thanks_greetings_praise_politics_spam_and_chatter_are_not_actionable(text, kind):
+    result = rj(text)
+    assert (result.actionable, result.category, result.group) == (False, kind, "not_actionable")
+    assert result.district is None and result.priority == "P3"
+
+
+def test_thanks_for_a_recovered_bike_is_not_a_theft_complaint():
+    assert not rj("Thanks Jodhpur police for recovering my stolen bike in two days!").actionable
+
+
+def test_a_complaint_that_ends_in_dhanyavad_is_still_actionable():
+    result = rj("मेरी बाइक चोरी हो गई है, कृपया कार्रवाई करें। धन्यवाद")
+    assert result.actionable and result.group == "property_crime"
+
+
+def test_a_plea_without_a_named_crime_is_a_general_query():
+    result = up("Sir meri shikayat koi nahi sun raha, kya karun?")
+    assert result.actionable and result.group == "service_request"
+
+
+# -- categories in three languages --------------------------------------------------------------------
+@pytest.mark.parametrize("text, cat", [
+    ("Meri scooty chori ho gayi market se", "vehicle_theft"),
+    ("मेरी स्कूटी चोरी हो गई", "vehicle_theft"),
+    ("My scooter was stolen from the parking", "vehicle_theft"),
+    ("phone chory ho gaya bus me", "mobile_theft_lost"),
+    ("mera mobile chorī ho gaya", "mobile_theft_lost"),
+    ("Khate se paise kat gaye bina OTP ke", "cyber_financial_fraud"),
+    ("I got a fake CBI call saying I am under digital arrest", "digital_arrest_scam"),
+    ("Gaon me kachchi sharab bik rahi hai", "illegal_liquor"),
+    ("पड़ोस में रात भर तेज डीजे बजता है", "noise_public_nuisance"),
+    ("Character certificate kaise milega?", "verification_services"),
+])
+def test_common_complaints_get_their_category_in_hindi_english_and_hinglish(text, cat):
+    assert rj(text).category == cat
+
+
+def test_the_same_word_in_romanised_spelling_variants_gives_the_same_category():
+    assert {rj(f"ghar me {w} ho gayi").category for w in ("chori", "chorī", "chory", "chorii", "CHORI")} == {"theft"}
+
+
+def test_online_cheating_is_cyber_crime_and_offline_cheating_property_crime():
+    assert up("Online naukri ke naam par thagi ho gayi").group == "cyber_crime"
+    assert up("Naukri ke naam par ek aadmi ne 2 lakh thag liye").group == "property_crime"
+
+
+def test_the_more_urgent_category_wins_a_tie():
+    # "hamla" (assault, P2) and "goli chali" (firing, P1) in one post
+    assert up("Gaon me hamla hua aur goli chali").category == "firing_illegal_arms"
+
+
+# -- priority -----------------------------------------------------------------------------------------
+def test_an_accident_with_injured_people_is_p1_and_without_is_not():
+    assert rj("Truck ne auto ko takkar maari, do log gambhir ghayal").priority == "P1"
+    assert rj("Meri car ko peeche se takkar maar di, bumper toot gaya").priority != "P1"
+
+
+def test_a_missing_child_is_p1_and_a_missing_adult_is_p2():
+    assert up("Meri 7 saal ki beti mele me kho gayi hai").priority == "P1"
+    assert up("Mera bhai 3 din se lapata hai").priority == "P2"
+
+
+def test_a_missing_elderly_person_with_memory_loss_is_p1():
+    assert rj("मेरे दादाजी सुबह से घर नहीं लौटे, उनकी याददाश्त कमजोर है").priority == "P1"
+
+
+def test_harassment_happening_now_is_p1_and_a_routine_report_is_p2():
+    assert up("Ek ladki sadak par ro rahi hai, ladke peecha kar rahe hain").priority == "P1"
+    assert up("Roz shaam ko bus stand par ladke fabtiyan kaste hain").priority == "P2"
+
+
+def test_a_rumour_that_can_cause_unrest_is_p1_and_an_ordinary_one_p2():
+    assert rj("Viral message: kal se internet band rahega, kya ye sach hai?").priority == "P1"
+    assert rj("Viral message ki petrol sasta hoga, kya ye sach hai?").priority == "P2"
+
+
+def test_a_service_request_is_p3():
+    assert up("Passport verification pending hai 20 din se").priority == "P3"
+
+
+def test_robbery_at_gunpoint_just_now_is_p1():
+    assert rj("Abhi abhi do badmash pistol dikha kar loot le gaye").priority == "P1"
+
+
+# -- privacy ------------------------------------------------------------------------------------------
+def test_sexual_offences_are_sensitive():
+    assert up("Gaon me ek mahila ke saath dushkarm hua").sensitive
+
+
+def test_a_child_victim_makes_any_crime_sensitive():
+    assert up("Padosi ne 12 saal ke bachche ko peeta").sensitive
+    assert not up("Padosi ne mere bhai ko peeta").sensitive
+
+
+# -- text handling ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("a, b", [
+    ("thana", "thane"), ("थाना", "थाने"), ("ladki", "ladkiyon"), ("लड़की", "लड़कियों"), ("chori", "chory"),
+])
+def test_inflections_and_spellings_share_a_stem(a, b):
+    assert stem(a) == stem(b)
+
+
+def test_nukta_anusvara_and_chandrabindu_variants_fold_together():
+    assert fold("ज़मीन") == fold("जमीन")
+    assert fold("बाँदा") == fold("बांदा") == fold("बान्दा")
+
+
+def test_handles_urls_and_hashtags_are_separated_from_words():
+    t = analyse("@SP_Balotra #BikeChori https://t.co/x चोरी 🙏")
+    assert t.handles == ("sp_balotra",) and t.has_url
+    assert "bike" in t.tokens and "chori" in t.tokens and not any("http" in w for w in t.tokens)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("मेरी बाइक चोरी हो गई", "hi"), ("My bike was stolen", "en"), ("Meri bike chori ho gayi hai", "hinglish"),
+])
+def test_language_is_detected(text, lang):
+    assert rj(text).language == lang
+
+
+# -- bad input ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("post", [
+    TriageInput(text=""),
+    TriageInput(text="🙏🙏🔥🔥"),
+    TriageInput(text="chori " * 2000),
+    TriageInput(text="میری موٹر سائیکل چوری ہو گئی"),
+    TriageInput(text="ਮੇਰਾ ਫੋਨ ਚੋਰੀ ਹੋ ਗਿਆ"),
+    TriageInput(text="chori", coordinates=("x", None)),  # type: ignore[arg-type]
+    TriageInput(text="chori", coordinates=(999.0, 999.0)),
+    TriageInput(text="chori", mentions=("nobody_knows_me", "")),
+    TriageInput(text=None),  # type: ignore[arg-type]
+])
+def test_bad_input_gives_a_valid_result_not_an_exception(post):
+    result = triage(post)
+    assert isinstance(result, TriageResult)
+    assert result.group in GROUPS and result.priority in ("P1", "P2", "P3")
+    assert result.district is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_a_valid_result(text):
+    result = triage(TriageInput(text=text, mentions=("Uppolice",)))
+    assert result.group in GROUPS and (result.actionable or result.district is None)
+
+
+def test_result_to_dict_is_json_ready():
+    d = rj("Jodhpur me bike chori").to_dict()
+    assert isinstance(d["cues"], list)
+    assert json.loads(json.dumps(d, ensure_ascii=False)) == d
+
+
+def test_cues_explain_category_priority_and_district():
+    cues = rj("जोधपुर के पावटा चौराहे पर मेरी स्कूटी चोरी हो गई").cues
+    assert any(c.startswith("category:") and "vehicle_theft" in c for c in cues)
+    assert any(c.startswith("priority:") for c in cues)
+    assert any(c.startswith("district:") and "rj-jodhpur" in c for c in cues)
