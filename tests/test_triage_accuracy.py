@@ -1,7 +1,9 @@
 """Accuracy on labelled posts (printed with -s). The thresholds are what the rules reach today on:
 - triage_dev.jsonl: the shared development set (copied from ../shared/data);
-- triage_handwritten.jsonl, triage_heldout.jsonl: our own posts across groups, districts and languages
-  (the held-out file was written before the rules it exposed were fixed).
+- triage_handwritten.jsonl, triage_heldout.jsonl, triage_heldout2.jsonl: our own posts across groups,
+  districts and languages. Each held-out file was written and scored before the rules it exposed were
+  fixed: first scores were actionable 82%/86%, group 62%/62%, district 82%/90%; see the benchmark for
+  how far that is from unseen posts.
 The benchmark for unseen posts is a separate script; these are regression guards."""
 import json
 from pathlib import Path
@@ -13,8 +15,9 @@ from chalicelib.triage import TriageInput, triage
 DATA = Path(__file__).resolve().parent / "data"
 THRESHOLDS = {  # minimum share correct: actionable, group, p1, district
     "triage_dev.jsonl": (1.0, 1.0, 1.0, 1.0),
-    "triage_handwritten.jsonl": (0.97, 0.95, 0.95, 0.95),
-    "triage_heldout.jsonl": (0.95, 0.92, 0.92, 0.95),
+    "triage_handwritten.jsonl": (0.97, 0.97, 0.97, 0.97),
+    "triage_heldout.jsonl": (0.96, 0.96, 0.94, 0.96),
+    "triage_heldout2.jsonl": (0.96, 0.96, 0.94, 0.96),
 }
 
 

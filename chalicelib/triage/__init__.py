@@ -167,10 +167,16 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         # "Thanks for recovering my bike" names a crime but asks for nothing.
         if "resolved" in flags or top <= 1:
             return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
-    if best_act and "na_spam" in na and (has_url or na["na_spam"] >= 2) and top < 2 and not first_person:
+    if best_act and "na_spam" in na and (has_url or na["na_spam"] >= 2) and na["na_spam"] >= top \
+            and not first_person:
         return "na_spam"
     if best_act and "na_political" in na and top <= 1 and not request and not first_person:
         return "na_political"
+    if best_act and "falsity" in flags and category(best_act).group != "misinformation":
+        # "A video claiming a temple was attacked... it is old": the complaint is the rumour.
+        misinfo = [k for k in act if category(k).group == "misinformation"]
+        if misinfo:
+            return max(misinfo, key=lambda k: (act[k], -order[k]))
     if best_act:
         return best_act
     if na:
@@ -197,7 +203,7 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", f"{c.id} default"
     danger = "danger_now" in flags
     injury = "injury" in flags
-    if c.id == "road_accident" and injury:
+    if c.id == "road_accident" and (injury or child):
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"

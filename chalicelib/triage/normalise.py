@@ -58,6 +58,8 @@ LATIN_RULES = (
     (re.compile(r"([b-df-hj-np-tv-z])\1+"), r"\1"),
     (re.compile(r"i{2,}"), "i"),
 )
+# Stems that must not meet a neighbour: FIR is not fire ("fir" would be the stem of both).
+STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir."}
 LATIN_SUFFIXES = ("iyon", "iyan", "ing", "ion", "on", "en", "ed", "es", "s")
 
 
@@ -81,6 +83,8 @@ def stem(token: str) -> str:
     t = fold(token)
     if not t or t.isdigit():
         return t
+    if t in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[t]
     if DEVANAGARI.match(t):
         for suffix in DEV_SUFFIXES:
             if t.endswith(suffix) and len(t) - len(suffix) >= 2:
@@ -93,9 +97,9 @@ def stem(token: str) -> str:
             if t.endswith(suffix) and not t.endswith("ss") and len(t) - len(suffix) >= floor:
                 t = t[: -len(suffix)]
                 break
-    if t.endswith("ao"):  # imperatives (bachao) must not meet nouns (bachcha -> bach)
+    if t.endswith(("ao", "u")):  # bachao must not meet bachcha, nor daaru dare, nor chaku chak
         return t
-    while len(t) > 3 and t[-1] in "aeiou":
+    while len(t) > 3 and t[-1] in "aeio":
         t = t[:-1]
     return t
 
