@@ -108,6 +108,10 @@ COMMON_WORDS = {
     "bah", "bansi", "barhi", "naraini", "mahona", "kakori", "dadri", "amroha", "hata", "pipraich",
     "shahganj", "sirsi", "bilari", "kithor", "nagina", "baheri", "mohan", "sadat", "nanauta",
     "kasba", "bhinga", "gola", "colonelganj", "maholi", "bisalpur", "achhnera", "sikandra",
+    "kosi", "rath", "moth", "suar", "shahi", "patti", "oran", "rura", "raya", "antu", "kant", "dewa", "bela",
+    "khada", "karari", "katra", "shahpur",
+    # better known as places outside Rajasthan and UP
+    "sirsa", "orchha", "nizamabad", "jahanabad", "bilaspur",
 }
 
 

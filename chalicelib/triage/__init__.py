@@ -186,7 +186,16 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     return "na_unrelated"
 
 
+POLICE_AS_ACCUSED = {"assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
+                     "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
+ARMED_P1 = {"assault_hurt", "family_neighbour_dispute", "domestic_violence", "caste_atrocity"}
+IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "domestic_violence",
+                  "child_abuse_cruelty", "dowry_harassment"}
+
+
 def _refine(cat: str, flags: set[str], words: set[str], child: bool) -> str:
+    if cat in POLICE_AS_ACCUSED and "police_agent" in flags:
+        return "police_misconduct_corruption"
     if cat == "cheating_fraud_offline" and words & ONLINE:
         return "cyber_financial_fraud"
     if cat in ("domestic_violence", "assault_hurt", "family_neighbour_dispute") and "elderly" in flags and not child:
@@ -209,6 +218,10 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "robbery now, armed or with injured"
     if c.id in ASSAULT_LIKE and (danger or (injury and c.id == "assault_hurt")):
         return "P1", "danger now" if danger else "assault with injured"
+    if c.id in ARMED_P1 and "weapon" in flags:
+        return "P1", "armed"
+    if c.id in IN_PROGRESS_P1 and "progressive" in flags and "habitual" not in flags:
+        return "P1", "happening now"
     if c.id == "missing_person" and ("vulnerable" in flags or child):
         return "P1", "vulnerable missing person"
     if c.id == "found_person" and child:
