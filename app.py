@@ -1,10 +1,11 @@
 """Wiring only: each route and handler hands its input to one function in chalicelib."""
 import functools
 
-from chalice import AuthResponse, Chalice, Response
+from chalice import AuthResponse, Chalice, Cron, Response
 
 from chalicelib import api, auth, intake, routing, wiring
 from chalicelib.resources import ROUTING_QUEUE
+from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
 app = Chalice(app_name="complaint-desk")
@@ -64,3 +65,13 @@ def find_complaint():
 @app.on_sqs_message(queue=ROUTING_QUEUE, batch_size=10)
 def route_complaints(event):
     return routing.route_batch(event, wiring.store(), wiring.queues(), wiring.registry())
+
+
+@app.schedule(Cron(30, 2, "*", "*", "?", "*"))   # 08:00 India time
+def daily_digest(event):
+    return send_daily_digests(wiring.analytics(), wiring.mailer(), event.time, wiring.settings())
+
+
+@app.schedule(Cron(30, "*", "*", "*", "?", "*"))   # every whole India hour; sends only at configured shift starts
+def shift_digest(event):
+    return send_due_shift_digests(wiring.analytics(), wiring.mailer(), event.time, wiring.settings())

@@ -125,3 +125,6 @@ class AnalyticsTable:
                 return False
             raise
         return True
+
+    def release_digest(self, state: str, period_id: str) -> None:
+        self.table.delete_item(Key=digest_sent_key(state, period_id))

@@ -24,6 +24,9 @@ class Settings:
     max_x_body_bytes: int
     max_meta_body_bytes: int
     ses_sender: str
+    # HQ digests (chalicelib/digest_service.py): a shift digest at each of these India hours, besides the daily one.
+    digest_shift_start_hours_ist: tuple[int, ...] = (6, 14, 22)
+    digest_breaches_shown: int = 20
 
 
 class MissingSettingError(RuntimeError):
@@ -51,4 +54,7 @@ def load_settings() -> Settings:
         max_x_body_bytes=int(os.environ.get("MAX_X_BODY_BYTES", 256 * 1024)),
         max_meta_body_bytes=int(os.environ.get("MAX_META_BODY_BYTES", 3 * 1024 * 1024)),
         ses_sender=os.environ.get("SES_SENDER", "desk@police.example.in"),
+        digest_shift_start_hours_ist=tuple(
+            int(hour) for hour in os.environ.get("DIGEST_SHIFT_START_HOURS_IST", "6,14,22").split(",") if hour.strip()),
+        digest_breaches_shown=int(os.environ.get("DIGEST_BREACHES_SHOWN", 20)),
     )

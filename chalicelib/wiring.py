@@ -31,6 +31,19 @@ def registry():
     return load_registry()
 
 
+def analytics():
+    """A fresh one per digest run: it counts the items that run reads."""
+    from chalicelib.analytics_table import AnalyticsTable
+
+    return AnalyticsTable(settings().table_name)
+
+
+def mailer():
+    from chalicelib.mail import Mailer
+
+    return Mailer(settings().ses_sender)
+
+
 def x_webhook() -> WebhookSpec:
     secret = settings().x_consumer_secret
     return WebhookSpec("x", settings().max_x_body_bytes,

