@@ -102,7 +102,7 @@ def _triage(post: TriageInput) -> TriageResult:
 
     c = category(cat)
     if c.actionable:
-        cat = _refine(cat, flags, words, child)
+        cat = _refine(cat, flags, words, child, scores)
         c = category(cat)
     reason = reasons.get(cat)
     cues.append(f"category: {reason} -> {cat}" if reason else f"category: no complaint cue -> {cat}")
@@ -123,8 +123,17 @@ def _triage(post: TriageInput) -> TriageResult:
                   post.state if isinstance(post.state, str) else None,
                   post.desk if isinstance(post.desk, str) else None,
                   lexicon()["state_names"], lambda s: analyse(s[:200]))
-    cues.extend(res.cues)
+    # Cues reach digests and logs outside the district: for a protected victim they must not carry
+    # the village, locality or profile location that was matched (BNS s.72, Nipun Saxena).
+    cues.extend(_redact(res.cues) if sensitive else res.cues)
     return TriageResult(True, c.id, c.group, priority, res.district, sensitive, tuple(cues), text.language)
+
+
+QUOTED = re.compile(r"'[^']*'")
+
+
+def _redact(cues: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") else c for c in cues)
 
 
 def _mentions(mentions: object) -> tuple[str, ...]:
@@ -150,10 +159,14 @@ def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
     return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
 
 
+@lru_cache(maxsize=1)
+def _tie_order() -> dict[str, int]:
+    """Ties go to the more urgent category, then to the earlier (more specific) row."""
+    return {cid: int(c.priority[1]) * 1000 + i for i, (cid, c) in enumerate(load_taxonomy().items())}
+
+
 def _decide_category(scores: dict[str, float], flags: set[str], words: set[str], has_url: bool) -> str:
-    # Ties go to the more urgent category, then to the earlier (more specific) row.
-    order = {cid: (category(cid).priority, i) for i, cid in enumerate(load_taxonomy())}
-    order = {cid: -(3 - int(p[1])) * 1000 + i for cid, (p, i) in order.items()}
+    order = _tie_order()
     act = {k: v for k, v in scores.items() if category(k).actionable}
     if len(act) > 1:
         act.pop("general_query", None)  # "kya karun" only decides when nothing else does
@@ -193,7 +206,9 @@ IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "
                   "child_abuse_cruelty", "dowry_harassment"}
 
 
-def _refine(cat: str, flags: set[str], words: set[str], child: bool) -> str:
+def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dict[str, float]) -> str:
+    if cat == "rash_drunk_driving" and ("injury" in flags or "road_accident" in scores):
+        return "road_accident"  # the speeding car that ran people over is an accident report
     if cat in POLICE_AS_ACCUSED and "police_agent" in flags:
         return "police_misconduct_corruption"
     if cat == "cheating_fraud_offline" and words & ONLINE:
@@ -210,7 +225,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P3", "routine service request"
     if c.priority == "P1":
         return "P1", f"{c.id} default"
-    danger = "danger_now" in flags
+    # "He beats her every day" is serious but not an emergency now, unless the post says it is.
+    danger = "danger_now" in flags and ("habitual" not in flags or "urgent" in flags)
     injury = "injury" in flags
     if c.id == "road_accident" and (injury or child):
         return "P1", "accident with injured"
