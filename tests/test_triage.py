@@ -209,3 +209,23 @@ def test_cues_explain_category_priority_and_district():
     assert any(c.startswith("category:") and "vehicle_theft" in c for c in cues)
     assert any(c.startswith("priority:") for c in cues)
     assert any(c.startswith("district:") and "rj-jodhpur" in c for c in cues)
+
+
+def test_cues_of_a_sensitive_complaint_do_not_name_the_place():
+    result = up("Meerut ke Sardhana me meri 16 saal ki beti ko ek ladka shaadi ka jhansa dekar le gaya")
+    assert result.sensitive and result.district == "up-meerut"
+    assert not any("Sardhana" in c for c in result.cues)
+
+
+def test_complaint_words_without_a_known_category_still_reach_hq_as_a_p2_complaint():
+    result = up("Hamare mohalle me kuch badmash roz hungama karte hain")
+    assert result.actionable and result.priority == "P2"
+
+
+def test_habitual_abuse_is_p2_unless_the_post_says_it_is_urgent():
+    assert rj("Padosi ki ladki ko uska pati roz peet ta hai, cheekh sunai deti hai").priority == "P2"
+    assert rj("Padosi ki ladki ko uska pati roz peetta hai, aaj bhi maar raha hai, jaldi aaiye").priority == "P1"
+
+
+def test_police_named_as_the_offender_is_police_conduct():
+    assert up("I was slapped by a traffic constable at Hazratganj").group == "police_conduct"

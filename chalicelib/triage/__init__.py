@@ -194,7 +194,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         return best_act
     if na:
         return max(na.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
-    if request or "danger_now" in flags and first_person:
+    if request or "complaint" in flags or "danger_now" in flags and first_person:
+        # Complaint words but no category: still a complaint, HQ classifies it.
         return "general_query"
     return "na_unrelated"
 
@@ -221,6 +222,8 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
 
 
 def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
+    if c.id == "general_query" and "complaint" in flags:
+        return "P2", "unclassified complaint"
     if c.group == "service_request":
         return "P3", "routine service request"
     if c.priority == "P1":
