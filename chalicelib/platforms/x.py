@@ -67,9 +67,16 @@ def _require(mapping, key: str, where: str):
     return mapping[key]
 
 
+def _id(mapping, key: str, where: str) -> str:
+    value = _require(mapping, key, where)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise MalformedDeliveryError(f"{where}.{key} must be a string or number")
+    return str(value)
+
+
 def _tweet(tweet: dict, desk_account_id: str, users: dict) -> InboundPost | None:
     user = _require(tweet, "user", "tweet")
-    author_id = str(_require(user, "id_str", "tweet.user"))
+    author_id = _id(user, "id_str", "tweet.user")
     if author_id == desk_account_id or "retweeted_status" in tweet:
         return None  # the desk's own post, or a plain retweet: nothing new from a citizen
     extended = tweet.get("extended_tweet") or {}
@@ -79,7 +86,7 @@ def _tweet(tweet: dict, desk_account_id: str, users: dict) -> InboundPost | None
     entities = extended.get("entities") or tweet.get("entities") or {}
     mentions = tuple(m["screen_name"] for m in entities.get("user_mentions", []) if m.get("screen_name"))
     return InboundPost(
-        platform="x", external_id=str(_require(tweet, "id_str", "tweet")),
+        platform="x", external_id=_id(tweet, "id_str", "tweet"),
         kind="reply" if tweet.get("in_reply_to_status_id_str") else "post",
         desk_account_id=desk_account_id, author_id=author_id,
         author_handle=user.get("screen_name"), author_name=user.get("name"), text=text,
@@ -92,7 +99,7 @@ def _direct_message(event: dict, desk_account_id: str, users: dict) -> InboundPo
     if event.get("type") != "message_create":
         return None
     message = _require(event, "message_create", "direct message event")
-    sender_id = str(_require(message, "sender_id", "message_create"))
+    sender_id = _id(message, "sender_id", "message_create")
     if sender_id == desk_account_id:
         return None  # our own outgoing DM echoed back
     data = _require(message, "message_data", "message_create")
@@ -101,7 +108,7 @@ def _direct_message(event: dict, desk_account_id: str, users: dict) -> InboundPo
         raise MalformedDeliveryError("direct message has no text")
     sender = users.get(sender_id) or {}
     return InboundPost(
-        platform="x", external_id=f"dm-{_require(event, 'id', 'direct message event')}", kind="dm",
+        platform="x", external_id=f"dm-{_id(event, 'id', 'direct message event')}", kind="dm",
         desk_account_id=desk_account_id, author_id=sender_id, author_handle=sender.get("screen_name"),
         author_name=sender.get("name"), text=text, created_at=_millis(event.get("created_timestamp")),
         author_location=sender.get("location") or None,
