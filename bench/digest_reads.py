@@ -1,0 +1,140 @@
+"""Digest reads: 50,000 complaints over four weeks, counted through the store's own counter code path
+(`analytics_table.change_actions` for every change of every complaint), then the daily digest of the
+day with most counter items is built and emailed, counting the DynamoDB items it reads. The target is fewer than 2,000.
+
+    .venv/bin/python bench/digest_reads.py
+"""
+import os
+import random
+import sys
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
+                   "APP_STAGE": "test", "POWERTOOLS_METRICS_DISABLED": "true"})
+
+COMPLAINTS = 50_000
+DAYS = 28
+FIRST_DAY = date(2026, 10, 26)
+ACTIONABLE_SHARE = 0.23          # UP's seed figure: 127,652 of 561,460 tweets were actionable
+BREACH_SHARE = 0.08
+OPEN_BREACH_SHARE = 0.3          # of breaches: still unanswered when the digest runs
+READ_TARGET = 2_000
+
+
+def lifecycle(number: int, rng: random.Random, districts: list[str], categories: list, weights: list[float]):
+    """The successive states of one complaint, as the store would see them."""
+    from chalicelib.model import Complaint, Status, iso
+
+    received = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=timezone.utc) + timedelta(
+        seconds=rng.uniform(0, DAYS * 86400))
+    complaint = Complaint(id=f"01BENCH{number:019d}", state="rj", desk="rj-hq", platform="x", external_id=str(number),
+                          kind="post", desk_account_id="1", author_id="1", author_handle=None, author_name=None,
+                          text="", created_at=iso(received), received_at=iso(received))
+    states = [complaint]
+    if rng.random() > ACTIONABLE_SHARE:
+        states.append(complaint.evolve(status=Status.NOT_ACTIONABLE, actionable=False, category="na_thanks",
+                                       group="not_actionable"))
+        return states
+    category = rng.choices(categories, weights)[0]
+    routed = complaint.evolve(status=Status.ROUTED, actionable=True, district=rng.choice(districts),
+                              category=category.id, group=category.group, sensitive=category.sensitive,
+                              routed_at=iso(received + timedelta(seconds=30)),
+                              sla_due_at=iso(received + timedelta(hours=2)))
+    states.append(routed)
+    if rng.random() < BREACH_SHARE:
+        breached = routed.evolve(breached_at=iso(received + timedelta(hours=2, seconds=30)))
+        states.append(breached)
+        if rng.random() < OPEN_BREACH_SHARE:
+            return states
+        states.append(breached.first_responded(iso(received + timedelta(hours=rng.uniform(2.1, 6)))))
+    else:
+        states.append(routed.first_responded(iso(received + timedelta(seconds=rng.expovariate(1 / 900) % 7000))))
+    if rng.random() < 0.6:
+        responded = states[-1]
+        states.append(responded.evolve(status=Status.RESOLVED, resolved_at=iso(received + timedelta(days=1))))
+    return states
+
+
+def counter_items() -> tuple[dict, int]:
+    """Apply every change's actions in memory (ADD sums, Put, Delete) and return the resulting items."""
+    from chalicelib.analytics_table import change_actions
+    from chalicelib.districts import load_registry
+    from chalicelib.triage.taxonomy import categories
+
+    rng = random.Random(7)
+    districts = [d.id for d in load_registry().districts if d.state == "rj"]
+    actionable = [c for c in categories() if c.actionable]
+    weights = [1 / (rank + 1) for rank in range(len(actionable))]      # a few categories dominate, as in life
+    items: dict[tuple[str, str], dict] = {}
+    changes = 0
+    for number in range(COMPLAINTS):
+        states = lifecycle(number, rng, districts, actionable, weights)
+        for before, after in zip([None] + states[:-1], states):
+            changes += 1
+            for action in change_actions(before, after):
+                kind, body = next(iter(action.items()))
+                if kind == "Update":
+                    key = (body["Key"]["pk"], body["Key"]["sk"])
+                    item = items.setdefault(key, {"pk": key[0], "sk": key[1], "type": "counter"})
+                    values = body["ExpressionAttributeValues"]
+                    for placeholder, name in body["ExpressionAttributeNames"].items():
+                        if placeholder != "#type":
+                            item[name] = item.get(name, 0) + values[":" + placeholder[1:]]
+                elif kind == "Put":
+                    items[(body["Item"]["pk"], body["Item"]["sk"])] = body["Item"]
+                else:
+                    items.pop((body["Key"]["pk"], body["Key"]["sk"]), None)
+    return items, changes
+
+
+def main() -> int:
+    from moto import mock_aws
+
+    from chalicelib import wiring
+    from chalicelib.digest import daily_period, shift_ending
+    from chalicelib.digest_service import send_digest
+    from chalicelib.resources import create_resources
+
+    started = time.perf_counter()
+    items, changes = counter_items()
+    counted = time.perf_counter() - started
+    with mock_aws():
+        import boto3
+
+        wiring.reset()
+        settings = wiring.settings()
+        create_resources(boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("ses"),
+                         settings.table_name, settings.ses_sender)
+        written = time.perf_counter()
+        with boto3.resource("dynamodb").Table(settings.table_name).batch_writer() as batch:
+            for item in items.values():
+                batch.put_item(Item=item)
+        written = time.perf_counter() - written
+        days = Counter(k[0].split("#")[2] for k in items if k[0].startswith("AGG#") and len(k[0].split("#")[2]) == 10)
+        busiest = max(days, key=days.get)
+        period = daily_period(date.fromisoformat(busiest))
+        analytics = wiring.analytics()
+        built = time.perf_counter()
+        run = send_digest("rj", period, analytics, wiring.mailer(), period.end + timedelta(hours=8),
+                          settings.digest_breaches_shown)
+        built = time.perf_counter() - built
+        shift = send_digest("rj", shift_ending(period.start + timedelta(hours=14), settings.digest_shift_start_hours_ist),
+                            wiring.analytics(), wiring.mailer(), period.end, settings.digest_breaches_shown)
+    day_items = sum(1 for k in items if k[0] == f"AGG#rj#{busiest}")
+    print(f"complaints                 {COMPLAINTS:>8,} over {DAYS} days ({changes:,} changes counted in {counted:.1f} s)")
+    print(f"counter + breach items     {len(items):>8,} (written in {written:.1f} s)")
+    print(f"digest day                 {busiest} (the day with most counter items: {day_items})")
+    print(f"items read by the digest   {run.items_read:>8,} (target < {READ_TARGET:,})")
+    print(f"items read by a shift one  {shift.items_read:>8,} ({shift.period}: hourly items, this and the previous shift)")
+    print(f"digest built and sent in   {built * 1000:>8.0f} ms, to {len(run.recipients)} addresses")
+    return 0 if run.sent and shift.sent and max(run.items_read, shift.items_read) < READ_TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
