@@ -150,3 +150,12 @@ def test_the_derived_gazetteer_covers_every_district_with_a_town_or_its_name():
     # the 2023 districts got their towns back from their parents
     assert {"rj-balotra", "rj-beawar", "rj-deeg", "rj-didwana-kuchaman", "rj-phalodi", "rj-salumbar",
             "up-hapur", "up-shamli", "up-sambhal", "up-amethi"} <= {t["district"] for t in towns}
+
+
+def test_a_one_letter_typo_in_a_long_district_name_still_routes():
+    assert district("Hanumangad me bike chori") == "rj-hanumangarh"
+    assert district("Sahjahanpur me bike chori", UP) == "up-shahjahanpur"
+
+
+def test_short_names_are_not_typo_matched():
+    assert district("Raipur me bike chori", UP) is None  # not Rampur, not Jaipur

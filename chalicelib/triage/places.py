@@ -27,6 +27,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER = DATA / "gazetteer.json"
 CURATED = DATA / "places_curated.csv"
 
+FUZZY_MIN = 8  # shorter names are too close to each other (Raipur/Jaipur/Rampur) for typo matching
 TAGGED_WEIGHT = 10  # a tagged district account outweighs any number of place names
 GEOTAG_MAX_KM = 45.0
 GEOTAG_TIE_KM = 2.0
@@ -145,6 +146,14 @@ class Gazetteer:
                 support_only=(kind != "district" and _generic(key)) or joined in KOTWALI,
             )
         self.max_len = max(len(k) for k in self.places)
+        # One-letter typos of long romanised district names ("Hanumangad", "Sahjahanpur"): every name
+        # with one letter deleted, kept only where it points to a single place.
+        self.typos: dict[str, Place | None] = {}
+        for key, place in self.places.items():
+            if place.kind == "district" and len(key) == 1 and key[0].isascii() and len(key[0]) >= FUZZY_MIN:
+                for variant in _deletions(key[0]):
+                    seen = self.typos.get(variant, place)
+                    self.typos[variant] = place if seen is place else None
         self.first: dict[str, int] = {}
         for key in self.places:
             self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
@@ -169,6 +178,8 @@ class Gazetteer:
                     hit = (place, length)
                     break
             if hit is None:
+                hit = self._typo(tokens[i])
+            if hit is None:
                 i += 1
                 continue
             place, length = hit
@@ -190,6 +201,13 @@ class Gazetteer:
             k = j + 1
         return found
 
+    def _typo(self, token: str) -> tuple[Place, int] | None:
+        if len(token) < FUZZY_MIN - 1 or not token.isascii() or token.isdigit():
+            return None
+        found = {self.typos.get(v) for v in (token, *_deletions(token)) if v in self.typos}
+        found.discard(None)
+        return (found.pop(), 1) if len(found) == 1 else None
+
     @staticmethod
     def _weak_ok(originals: tuple[str, ...], tokens: tuple[str, ...], i: int, length: int) -> bool:
         nxt = tokens[i + length] if i + length < len(tokens) else ""
@@ -202,7 +220,8 @@ class Gazetteer:
         return i > 0 or nxt in LOCATIVE
 
     # -- geotag -----------------------------------------------------------------------------------
-    def nearest(self, lat: float, lon: float, state: str | None) -> tuple[list[tuple[float, str]], str]:
+    def nearest(self, lat: float, lon: float, state: str | None) -> list[tuple[float, str]]:
+        """(distance km, district) for every district with a known point nearby, nearest first."""
         best: dict[str, float] = {}
         for plat, plon, did in self.points:
             if state and not did.startswith(state + "-"):
@@ -212,13 +231,16 @@ class Gazetteer:
             dist = _km((lat, lon), (plat, plon))
             if dist < best.get(did, 1e9):
                 best[did] = dist
-        ranked = sorted((dist, did) for did, dist in best.items())
-        return ranked, ""
+        return sorted((dist, did) for did, dist in best.items())
 
 
 def _generic(key: tuple[str, ...]) -> bool:
     first, last = {fold(w) for w in GENERIC_FIRST}, {fold(w) for w in GENERIC_LAST}
     return len(key) <= 3 and key[0] in first and key[-1] in last
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +266,7 @@ def _state_hint(text: Text, state_names: dict[str, list[str]]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _pick(support: dict[str, float], specific: set[str]) -> tuple[str | None, list[str]]:
+def _pick(support: dict[str, float]) -> tuple[str | None, list[str]]:
     """The district with the most support; a tie between a district and its child goes to the child."""
     if not support:
         return None, []
@@ -302,7 +324,6 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
 
     # Tier 1: tagged accounts and places named in the text.
     support: dict[str, float] = {}
-    specific: set[str] = set()
     supporters: list[Place] = []
     for d in tagged:
         if in_state([d.id]):
@@ -326,8 +347,6 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
         share = (0.5 if hit.route else 1.0) / len(ids)
         for d in ids:
             support[d] = support.get(d, 0) + share
-            if place.kind != "district":
-                specific.add(d)
         route = " (route name)" if hit.route else ""
         cues.append(f"district: {place.kind} '{place.label}'{route} -> {'/'.join(sorted(ids))}")
     for place in supporters:
@@ -339,7 +358,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     if support and max(support.values()) < 1.0:
         winner, tied = None, sorted(support)
     else:
-        winner, tied = _pick(support, specific)
+        winner, tied = _pick(support)
     if winner:
         return Resolution(winner, tuple(cues), chosen_state)
 
@@ -357,7 +376,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             if len(ids) == 1 and not place.support_only:
                 d = next(iter(ids))
                 loc_support[d] = loc_support.get(d, 0) + 1
-        pick, _ = _pick(loc_support, set())
+        pick, _ = _pick(loc_support)
         if pick and (not candidates or pick in candidates):
             cues.append(f"district: profile location '{user_location[:40]}' -> {pick}")
             return Resolution(pick, tuple(cues), chosen_state)
@@ -375,7 +394,7 @@ def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[st
         return None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    ranked, _ = gz.nearest(lat, lon, state)
+    ranked = gz.nearest(lat, lon, state)
     if not ranked or ranked[0][0] > GEOTAG_MAX_KM:
         cues.append("district: geotag outside known districts")
         return None
