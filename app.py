@@ -3,8 +3,8 @@ import functools
 
 from chalice import AuthResponse, Chalice, Cron, Response
 
-from chalicelib import api, auth, intake, routing, wiring
-from chalicelib.resources import ROUTING_QUEUE
+from chalicelib import api, auth, intake, replies, routing, wiring
+from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
 from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
@@ -50,6 +50,21 @@ def x_webhook():
                                   wiring.store(), wiring.queues()).to_dict()
 
 
+@app.route("/webhooks/meta", methods=["GET"])
+@http_errors
+def meta_subscription():
+    challenge = intake.answer_meta_subscription(app.current_request.query_params, wiring.settings().meta_verify_token)
+    return Response(challenge, headers={"Content-Type": "text/plain"})
+
+
+@app.route("/webhooks/meta", methods=["POST"], content_types=JSON_AND_TEXT)
+@http_errors
+def meta_webhook():
+    request = app.current_request
+    return intake.receive_webhook(wiring.meta_webhook(), request.raw_body, request.headers,
+                                  wiring.store(), wiring.queues()).to_dict()
+
+
 @app.route("/api/complaints/{complaint_id}", methods=["GET"], authorizer=officer_auth)
 @http_errors
 def get_complaint(complaint_id):
@@ -75,3 +90,8 @@ def daily_digest(event):
 @app.schedule(Cron(30, "*", "*", "*", "?", "*"))   # every whole India hour; sends only at configured shift starts
 def shift_digest(event):
     return send_due_shift_digests(wiring.analytics(), wiring.mailer(), event.time, wiring.settings())
+
+
+@app.on_sqs_message(queue=OUTBOUND_QUEUE, batch_size=5)
+def send_replies(event):
+    return replies.send_batch(event, wiring.store(), wiring.queues(), wiring.reply_clients())

@@ -7,9 +7,10 @@ from datetime import timedelta
 from typing import Callable
 
 from chalicelib.desks import DeskAccount, find_desk
-from chalicelib.model import AuditEvent, Complaint, InboundPost, Status, iso, new_id, parse_iso, utc_now
+from chalicelib.model import (DESK_REPLY, AuditEvent, Complaint, DeliveryStatus, InboundPost, PostChanged, Status, iso,
+                              new_id, parse_iso, utc_now)
 from chalicelib.observability import logger
-from chalicelib.platforms import x
+from chalicelib.platforms import meta, x
 from chalicelib.resources import ROUTING_QUEUE
 from chalicelib.store import DuplicateComplaintError
 
@@ -33,6 +34,7 @@ class WebhookSpec:
     verify: Callable[[bytes, object], bool]
     parse: Callable[[object], list[InboundPost]]
     malformed: type[Exception] = ValueError
+    unavailable: tuple[type[Exception], ...] = ()   # the parser's upstream (Graph API) failed: the sender retries
 
 
 @dataclass
@@ -40,10 +42,15 @@ class IntakeReport:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     unknown_desk: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"stored": len(self.stored), "duplicates": len(self.duplicates),
-                "ignored_unknown_account": len(self.unknown_desk), "complaint_ids": self.stored}
+                "ignored_unknown_account": len(self.unknown_desk), "complaint_ids": self.stored,
+                "changes_recorded": len(self.changes), "statuses_recorded": len(self.statuses),
+                "ignored": len(self.ignored)}
 
 
 def answer_x_crc(query: dict | None, consumer_secret: str) -> dict:
@@ -51,6 +58,13 @@ def answer_x_crc(query: dict | None, consumer_secret: str) -> dict:
     if not token:
         raise WebhookError(400, "crc_token query parameter is required")
     return x.crc_response(token, consumer_secret)
+
+
+def answer_meta_subscription(query: dict | None, verify_token: str) -> str:
+    challenge = meta.subscription_challenge(query, verify_token)
+    if challenge is None:
+        raise WebhookError(403, "hub.mode must be subscribe and hub.verify_token must match")
+    return challenge
 
 
 def read_delivery(spec: WebhookSpec, raw_body: bytes | None, headers) -> list[InboundPost]:
@@ -70,6 +84,8 @@ def read_delivery(spec: WebhookSpec, raw_body: bytes | None, headers) -> list[In
         return spec.parse(payload)
     except spec.malformed as exc:
         raise WebhookError(400, f"unexpected delivery shape: {exc}") from exc
+    except spec.unavailable as exc:
+        raise WebhookError(503, f"could not read the delivery's content yet, retry later: {exc}") from exc
 
 
 def store_post(post: InboundPost, desk: DeskAccount, store, queues) -> tuple[str, bool]:
@@ -91,17 +107,54 @@ def store_post(post: InboundPost, desk: DeskAccount, store, queues) -> tuple[str
     return complaint.id, True
 
 
+def record_post_change(change: PostChanged, store, report: IntakeReport) -> None:
+    """An edit or removal is evidence too: audited on the complaint, whose stored text stays as received."""
+    complaint = store.find_by_external(change.platform, change.external_id)
+    if complaint is None:
+        report.ignored.append(change.external_id)
+        return
+    event = AuditEvent(complaint.id, change.at, f"platform:{change.platform}", f"post_{change.change}",
+                       {"external_id": change.external_id, "text": change.text})
+    if store.add_event(event, once_key=f"{change.external_id}#{change.change}"):
+        report.changes.append(complaint.id)
+        logger().info("post changed on the platform", extra={"complaint_id": complaint.id, "change": change.change})
+
+
+def record_delivery_status(status: DeliveryStatus, store, report: IntakeReport) -> None:
+    complaint = store.find_by_reply(status.platform, status.message_id)
+    if complaint is None:
+        report.ignored.append(status.message_id)
+        return
+    event = AuditEvent(complaint.id, status.at, f"platform:{status.platform}", "reply_status",
+                       {"platform_message_id": status.message_id, "status": status.status,
+                        "errors": list(status.errors)})
+    if store.add_event(event, once_key=f"{status.message_id}#{status.status}"):
+        report.statuses.append(complaint.id)
+
+
+def receive_post(post: InboundPost, store, queues, report: IntakeReport) -> None:
+    desk = find_desk(post.platform, post.desk_account_id)
+    if desk is None:
+        logger().warning("delivery for an account this desk does not serve", extra={
+            "platform": post.platform, "account_id": post.desk_account_id, "external_id": post.external_id})
+        report.unknown_desk.append(post.external_id)
+        return
+    complaint_id, is_new = store_post(post, desk, store, queues)
+    (report.stored if is_new else report.duplicates).append(complaint_id)
+    logger().info("complaint received" if is_new else "duplicate delivery", extra={
+        "complaint_id": complaint_id, "platform": post.platform, "external_id": post.external_id})
+
+
 def receive_webhook(spec: WebhookSpec, raw_body: bytes | None, headers, store, queues) -> IntakeReport:
     report = IntakeReport()
-    for post in read_delivery(spec, raw_body, headers):
-        desk = find_desk(post.platform, post.desk_account_id)
-        if desk is None:
-            logger().warning("delivery for an account this desk does not serve", extra={
-                "platform": post.platform, "account_id": post.desk_account_id, "external_id": post.external_id})
-            report.unknown_desk.append(post.external_id)
-            continue
-        complaint_id, is_new = store_post(post, desk, store, queues)
-        (report.stored if is_new else report.duplicates).append(complaint_id)
-        logger().info("complaint received" if is_new else "duplicate delivery", extra={
-            "complaint_id": complaint_id, "platform": post.platform, "external_id": post.external_id})
+    for item in read_delivery(spec, raw_body, headers):
+        if isinstance(item, PostChanged):
+            record_post_change(item, store, report)
+        elif isinstance(item, DeliveryStatus):
+            record_delivery_status(item, store, report)
+        elif item.kind == DESK_REPLY:
+            # The desk's own answer is never a complaint (the SLA engine may count it as a first response).
+            report.ignored.append(item.external_id)
+        else:
+            receive_post(item, store, queues, report)
     return report

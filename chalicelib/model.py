@@ -42,6 +42,9 @@ class Geotag:
     lon: float
 
 
+DESK_REPLY = "desk_reply"            # InboundPost.kind when the desk account itself answers a citizen
+
+
 @dataclass(frozen=True)
 class InboundPost:
     """What a platform adapter extracts from one webhook event, before it becomes a Complaint."""
@@ -59,6 +62,26 @@ class InboundPost:
     author_location: str | None = None
     reply_to_id: str | None = None
     media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PostChanged:
+    """The citizen edited, removed or hid a post we may hold: an audit event, never a deletion of evidence."""
+    platform: str
+    external_id: str
+    change: str                      # edited | removed | hidden | unhidden
+    at: str
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """The platform's word on one of our own replies (WhatsApp statuses): sent, delivered, read or failed."""
+    platform: str
+    message_id: str                  # the platform's id of our reply
+    status: str
+    at: str
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,8 @@ class Complaint:
         values = {k: v for k, v in data.items() if k in known}
         for name in ("mentions", "media", "triage_cues"):
             values[name] = tuple(values.get(name) or ())
+        for name in ("author_handle", "author_name"):
+            values.setdefault(name, None)  # the table drops None; WhatsApp and Facebook authors lack one of them
         if values.get("geotag"):
             values["geotag"] = Geotag(float(values["geotag"]["lat"]), float(values["geotag"]["lon"]))
         if "version" in values:
@@ -122,6 +147,10 @@ class Complaint:
 
     def evolve(self, **changes) -> Complaint:
         return replace(self, **changes)
+
+    @property
+    def reference(self) -> str:
+        return reference_number(self.state, self.id)
 
     def first_responded(self, at: str) -> Complaint:
         """The first response stops the clock; later responses change nothing here."""
@@ -145,3 +174,10 @@ class AuditEvent:
 
 def due_at(received_at: str, window: timedelta) -> str:
     return iso(parse_iso(received_at) + window)
+
+
+def reference_number(state: str, complaint_id: str) -> str:
+    """What the citizen is told to quote: short enough to read out on a phone call. The ULID's random tail
+    (40 bits in these 8 characters) keeps references of one state apart without a counter."""
+    tail = complaint_id[-8:]
+    return f"{state.upper()}-{tail[:4]}-{tail[4:]}"

@@ -10,6 +10,9 @@ DEV_SECRETS = {
     "META_APP_SECRET": "dev-meta-app-secret",
     "META_VERIFY_TOKEN": "dev-meta-verify-token",
     "DEV_API_TOKEN": "dev-api-token",
+    "X_USER_TOKEN": "dev-x-user-token",
+    "META_PAGE_TOKEN": "dev-meta-page-token",
+    "WHATSAPP_TOKEN": "dev-whatsapp-token",
 }
 
 
@@ -27,6 +30,15 @@ class Settings:
     # HQ digests (chalicelib/digest_service.py): a shift digest at each of these India hours, besides the daily one.
     digest_shift_start_hours_ist: tuple[int, ...] = (6, 14, 22)
     digest_breaches_shown: int = 20
+    # Replies to citizens (chalicelib/replies.py). The local stack points both URLs at its platform stand-in.
+    x_api_url: str = "https://api.x.com"
+    graph_api_url: str = "https://graph.facebook.com/v25.0"
+    x_user_token: str = ""
+    meta_page_token: str = ""
+    whatsapp_token: str = ""
+    whatsapp_template: str = "complaint_update"
+    whatsapp_template_language: str = "hi"
+    reply_retry_budget_seconds: float = 8.0
 
 
 class MissingSettingError(RuntimeError):
@@ -57,4 +69,12 @@ def load_settings() -> Settings:
         digest_shift_start_hours_ist=tuple(
             int(hour) for hour in os.environ.get("DIGEST_SHIFT_START_HOURS_IST", "6,14,22").split(",") if hour.strip()),
         digest_breaches_shown=int(os.environ.get("DIGEST_BREACHES_SHOWN", 20)),
+        x_api_url=os.environ.get("X_API_URL", "https://api.x.com"),
+        graph_api_url=os.environ.get("GRAPH_API_URL", "https://graph.facebook.com/v25.0"),
+        x_user_token=_secret("X_USER_TOKEN", stage),
+        meta_page_token=_secret("META_PAGE_TOKEN", stage),
+        whatsapp_token=_secret("WHATSAPP_TOKEN", stage),
+        whatsapp_template=os.environ.get("WHATSAPP_TEMPLATE", "complaint_update"),
+        whatsapp_template_language=os.environ.get("WHATSAPP_TEMPLATE_LANGUAGE", "hi"),
+        reply_retry_budget_seconds=float(os.environ.get("REPLY_RETRY_BUDGET_SECONDS", 8.0)),
     )

@@ -50,6 +50,14 @@ def guard_key(platform: str, external_id: str) -> dict:
     return {"pk": f"EXT#{platform}#{external_id}", "sk": "GUARD"}
 
 
+def reply_guard_key(reply_id: str) -> dict:
+    return {"pk": f"REPLY#{reply_id}", "sk": "GUARD"}
+
+
+def sent_reply_key(platform: str, platform_message_id: str) -> dict:
+    return {"pk": f"OUT#{platform}#{platform_message_id}", "sk": "GUARD"}
+
+
 def awaiting_first_response(complaint: Complaint) -> bool:
     return complaint.status == Status.ROUTED and not complaint.first_response_at and bool(complaint.sla_due_at)
 
@@ -173,3 +181,53 @@ class ComplaintStore:
         response = self.table.query(IndexName=SLA_INDEX, Limit=limit,
                                     KeyConditionExpression=Key("sla_pk").eq("OPEN") & Key("sla_sk").lt(moment_iso))
         return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]]
+
+    def add_event(self, event: AuditEvent, once_key: str | None = None) -> bool:
+        """An audit event on its own (the complaint is unchanged). With `once_key`, a repeat of the same key
+        at the same time adds nothing (platforms retry deliveries): returns False then."""
+        from botocore.exceptions import ClientError
+
+        if once_key is None:
+            self.table.put_item(Item=audit_item(event))
+            return True
+        item = {**audit_item(event), "sk": f"EV#{event.at}#{once_key}"}
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def claim_reply(self, reply_id: str, complaint_id: str, at: str) -> bool:
+        """Take the right to send one reply; False if it was already sent or is being sent."""
+        from botocore.exceptions import ClientError
+
+        item = {**reply_guard_key(reply_id), "type": "reply", "complaint_id": complaint_id, "state": "sending",
+                "claimed_at": at}
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release_reply(self, reply_id: str) -> None:
+        """Give the claim back when nothing was posted, so a retry may send it."""
+        self.table.delete_item(Key=reply_guard_key(reply_id), ConditionExpression="#s = :sending",
+                               ExpressionAttributeNames={"#s": "state"},
+                               ExpressionAttributeValues={":sending": "sending"})
+
+    def record_reply_sent(self, reply_id: str, platform: str, platform_message_id: str, sent: AuditEvent) -> None:
+        """Mark the reply sent, remember which complaint the platform's message id belongs to (delivery
+        statuses name only that id), and audit it, all or nothing."""
+        link = {**sent_reply_key(platform, platform_message_id), "type": "reply_link",
+                "complaint_id": sent.complaint_id, "reply_id": reply_id}
+        guard = {**reply_guard_key(reply_id), "type": "reply", "complaint_id": sent.complaint_id, "state": "sent",
+                 "platform_message_id": platform_message_id, "sent_at": sent.at}
+        self._transact([(guard, None, None), (link, None, None), (audit_item(sent), None, None)])
+
+    def find_by_reply(self, platform: str, platform_message_id: str) -> Complaint | None:
+        link = self.table.get_item(Key=sent_reply_key(platform, platform_message_id), ConsistentRead=True).get("Item")
+        return self.get(link["complaint_id"]) if link else None

@@ -6,7 +6,7 @@ from functools import lru_cache
 from chalicelib import aws
 from chalicelib.districts import load_registry
 from chalicelib.intake import WebhookSpec
-from chalicelib.platforms import x
+from chalicelib.platforms import meta, x
 from chalicelib.queues import Queues
 from chalicelib.settings import load_settings
 from chalicelib.store import ComplaintStore
@@ -49,6 +49,42 @@ def x_webhook() -> WebhookSpec:
     return WebhookSpec("x", settings().max_x_body_bytes,
                        verify=lambda body, headers: x.verify_signature(body, headers, secret),
                        parse=x.parse_delivery, malformed=x.MalformedDeliveryError)
+
+
+def meta_webhook() -> WebhookSpec:
+    from chalicelib.platforms.graph import GraphLookup
+    from chalicelib.platforms.http import TransientPlatformError
+
+    secret = settings().meta_app_secret
+    lookup = GraphLookup(graph_api(settings().meta_page_token))
+    return WebhookSpec("meta", settings().max_meta_body_bytes,
+                       verify=lambda body, headers: meta.verify_signature(body, headers, secret),
+                       parse=lambda payload: meta.parse_delivery(payload, lookup),
+                       malformed=meta.MalformedDeliveryError, unavailable=(TransientPlatformError,))
+
+
+def graph_api(token: str):
+    from chalicelib.platforms.http import JsonApi, RetryPolicy
+
+    return JsonApi(settings().graph_api_url, token, RetryPolicy(budget_seconds=settings().reply_retry_budget_seconds))
+
+
+def reply_clients() -> dict:
+    """One reply client per platform, by the platform name complaints carry."""
+    from chalicelib.platforms.graph import FacebookReplies, InstagramReplies
+    from chalicelib.platforms.http import JsonApi, RetryPolicy
+    from chalicelib.platforms.whatsapp import WhatsAppReplies
+    from chalicelib.platforms.x_api import XReplies
+
+    config = settings()
+    x_api = JsonApi(config.x_api_url, config.x_user_token, RetryPolicy(budget_seconds=config.reply_retry_budget_seconds))
+    return {
+        "x": XReplies(x_api),
+        "facebook": FacebookReplies(graph_api(config.meta_page_token)),
+        "instagram": InstagramReplies(graph_api(config.meta_page_token)),
+        "whatsapp": WhatsAppReplies(graph_api(config.whatsapp_token), config.whatsapp_template,
+                                    config.whatsapp_template_language),
+    }
 
 
 def reset() -> None:

@@ -89,3 +89,26 @@ def drain(queues, queue_name: str) -> list[dict]:
             bodies.append(json.loads(message["Body"]))
             queues.delete(queue_name, message["ReceiptHandle"])
     return bodies
+
+
+@pytest.fixture
+def platform_standin():
+    """The platforms' APIs on 127.0.0.1 (local/platform_standin.py): records each request, answers as scripted."""
+    from local.platform_standin import PlatformStandIn
+
+    standin = PlatformStandIn().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def platforms_at_standin(aws, platform_standin, monkeypatch):
+    """Settings whose platform API URLs point at the stand-in, with retry waits kept short."""
+    from chalicelib import wiring
+
+    monkeypatch.setenv("X_API_URL", platform_standin.url)
+    monkeypatch.setenv("GRAPH_API_URL", f"{platform_standin.url}/v25.0")
+    monkeypatch.setenv("REPLY_RETRY_BUDGET_SECONDS", "2")
+    wiring.settings.cache_clear()
+    yield platform_standin
+    wiring.settings.cache_clear()

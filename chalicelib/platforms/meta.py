@@ -1,0 +1,266 @@
+"""Meta webhooks (Facebook Pages, Instagram, WhatsApp Cloud API): verification, signature, events.
+
+One delivery holds many entries, each many changes, each (WhatsApp) many messages and statuses: every one
+is read. The parser yields citizens' posts (InboundPost), edits and removals (PostChanged) and the delivery
+state of our own replies (DeliveryStatus); intake decides what each means for the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+from chalicelib.model import DESK_REPLY, DeliveryStatus, Geotag, InboundPost, PostChanged, iso
+from chalicelib.observability import logger
+
+SIGNATURE_HEADER = "x-hub-signature-256"
+
+# Facebook feed items a citizen writes; reactions, likes and page-level events are not complaints.
+FEED_ITEMS = {"status", "post", "photo", "video", "share", "comment"}
+FEED_CHANGES = {"edited": "edited", "edit": "edited", "remove": "removed", "hide": "hidden", "unhide": "unhidden"}
+WHATSAPP_MEDIA = ("image", "video", "document", "audio")
+
+
+class MalformedDeliveryError(ValueError):
+    pass
+
+
+class MentionLookup(Protocol):
+    """Mentions arrive as bare ids; their text lives in the Graph API (chalicelib/platforms/graph.py)."""
+
+    def facebook_object(self, object_id: str) -> dict: ...
+
+    def instagram_mentioned_media(self, ig_user_id: str, media_id: str) -> dict: ...
+
+    def instagram_mentioned_comment(self, ig_user_id: str, comment_id: str) -> dict: ...
+
+
+def signature_for(raw_body: bytes, app_secret: str) -> str:
+    return "sha256=" + hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(raw_body: bytes, headers, app_secret: str) -> bool:
+    # Meta signs the bytes it sent (non-ASCII escaped as \uXXXX): re-serialised JSON would not match.
+    received = headers.get(SIGNATURE_HEADER) or ""
+    return hmac.compare_digest(received.encode(), signature_for(raw_body, app_secret).encode())
+
+
+def subscription_challenge(query: dict | None, verify_token: str) -> str | None:
+    """The challenge to echo when Meta's subscription check names our verify token, else None."""
+    query = query or {}
+    token = query.get("hub.verify_token") or ""
+    if query.get("hub.mode") != "subscribe" or not hmac.compare_digest(token.encode(), verify_token.encode()):
+        return None
+    return query.get("hub.challenge")
+
+
+def _require(mapping, key: str, where: str):
+    if not isinstance(mapping, dict) or mapping.get(key) in (None, ""):
+        raise MalformedDeliveryError(f"{where} has no {key}")
+    return mapping[key]
+
+
+def _objects(mapping: dict, key: str, where: str) -> list[dict]:
+    items = mapping.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise MalformedDeliveryError(f"{where}.{key} must be a list of objects")
+    return items
+
+
+def _moment(value, fallback: str) -> str:
+    """Meta writes epoch seconds (number or string) in webhooks and ISO with +0000 in the Graph API."""
+    if value in (None, ""):
+        return fallback
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
+        return iso(datetime.fromtimestamp(int(value), timezone.utc))
+    try:
+        return iso(datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z"))
+    except (TypeError, ValueError) as exc:
+        raise MalformedDeliveryError(f"time {value!r} is neither epoch seconds nor ISO-8601") from exc
+
+
+def _page_feed(value: dict, page_id: str, at: str, graph: MentionLookup | None) -> list:
+    item, verb = value.get("item"), value.get("verb")
+    if item not in FEED_ITEMS:
+        return []
+    external_id = str(_require(value, "comment_id" if item == "comment" else "post_id", f"feed {item}"))
+    when = _moment(value.get("created_time"), at)
+    if verb in FEED_CHANGES:
+        return [PostChanged("facebook", external_id, FEED_CHANGES[verb], when, value.get("message"))]
+    if verb != "add":
+        return []
+    author = _require(value, "from", f"feed {item}")
+    author_id = str(_require(author, "id", f"feed {item}.from"))
+    # Top-level comments name the post as their parent, replies name the comment they answer.
+    answers = (value.get("parent_id") or value.get("post_id")) if item == "comment" else None
+    if author_id == page_id:
+        return [_desk_reply("facebook", external_id, page_id, value.get("message"), when, answers)] if answers else []
+    media = tuple(str(value[k]) for k in ("photo", "video", "link") if value.get(k))
+    return [InboundPost(
+        platform="facebook", external_id=external_id, kind="comment" if item == "comment" else "post",
+        desk_account_id=page_id, author_id=author_id, author_handle=None, author_name=author.get("name"),
+        text=value.get("message") or "", created_at=when, reply_to_id=answers, media=media)]
+
+
+def _page_mention(value: dict, page_id: str, at: str, graph: MentionLookup | None) -> list:
+    item = value.get("item")
+    external_id = str(_require(value, "comment_id" if item == "comment" else "post_id", "page mention"))
+    if value.get("verb") == "remove":
+        return [PostChanged("facebook", external_id, "removed", at)]
+    if value.get("verb") != "add":
+        return []
+    found = _lookup(graph).facebook_object(external_id)
+    if not found:
+        return _unreadable("facebook", external_id)
+    author = found.get("from") or {}
+    return [InboundPost(
+        platform="facebook", external_id=external_id, kind="mention", desk_account_id=page_id,
+        # Page mentions may carry no sender id; the Graph object names the author when the token may see it.
+        author_id=str(value.get("sender_id") or author.get("id") or "unknown"), author_handle=None,
+        author_name=value.get("sender_name") or author.get("name"), text=found.get("message") or "",
+        created_at=_moment(found.get("created_time") or value.get("created_time"), at))]
+
+
+def _instagram_comment(value: dict, ig_user_id: str, at: str, graph: MentionLookup | None) -> list:
+    # Meta's examples name the comment id `id`, some payloads `comment_id`: accept both.
+    external_id = str(value.get("id") or _require(value, "comment_id", "instagram comment"))
+    author = _require(value, "from", "instagram comment")
+    author_id = str(_require(author, "id", "instagram comment.from"))
+    text = value.get("text")
+    if not isinstance(text, str):
+        raise MalformedDeliveryError("instagram comment has no text")
+    parent = value.get("parent_id")
+    if author_id == ig_user_id:
+        return [_desk_reply("instagram", external_id, ig_user_id, text, at, parent)] if parent else []
+    return [InboundPost(
+        platform="instagram", external_id=external_id, kind="comment", desk_account_id=ig_user_id,
+        author_id=author_id, author_handle=author.get("username"), author_name=None, text=text, created_at=at,
+        reply_to_id=parent)]
+
+
+def _instagram_mention(value: dict, ig_user_id: str, at: str, graph: MentionLookup | None) -> list:
+    media_id = str(_require(value, "media_id", "instagram mention"))
+    comment_id = value.get("comment_id")
+    if comment_id:
+        found = _lookup(graph).instagram_mentioned_comment(ig_user_id, str(comment_id))
+        text = found.get("text")
+    else:
+        found = _lookup(graph).instagram_mentioned_media(ig_user_id, media_id)
+        text = found.get("caption")
+    if not found:
+        return _unreadable("instagram", str(comment_id or media_id))
+    username = found.get("username")
+    return [InboundPost(
+        platform="instagram", external_id=str(comment_id or media_id), kind="mention",
+        desk_account_id=ig_user_id, author_id=str(username or "unknown"), author_handle=username, author_name=None,
+        text=text or "", created_at=_moment(found.get("timestamp"), at),
+        # A reply to a mention names the media (and the comment): POST /{ig-user-id}/mentions.
+        reply_to_id=media_id if comment_id else None,
+        media=(str(found["media_url"]),) if found.get("media_url") else ())]
+
+
+def _whatsapp_content(message: dict) -> tuple[str, Geotag | None, tuple[str, ...]] | None:
+    kind = message.get("type")
+    body = message.get(kind) if isinstance(message.get(kind), dict) else None
+    if kind == "text":
+        return str(_require(body, "body", "whatsapp text")), None, ()
+    if kind == "location":
+        try:
+            geotag = Geotag(float(_require(body, "latitude", "whatsapp location")),
+                            float(_require(body, "longitude", "whatsapp location")))
+        except (TypeError, ValueError) as exc:
+            raise MalformedDeliveryError("whatsapp location coordinates must be numbers") from exc
+        return " ".join(str(body[k]) for k in ("name", "address") if body.get(k)), geotag, ()
+    if kind in WHATSAPP_MEDIA:
+        media_id = _require(body, "id", f"whatsapp {kind}")
+        return body.get("caption") or "", None, (f"whatsapp-media:{media_id}",)
+    return None
+
+
+def _whatsapp_message(message: dict, phone_number_id: str, names: dict, at: str) -> InboundPost | None:
+    external_id = str(_require(message, "id", "whatsapp message"))
+    sender = str(_require(message, "from", "whatsapp message"))
+    content = _whatsapp_content(message)
+    if content is None:
+        logger().info("whatsapp message type not handled; skipped",
+                      extra={"type": message.get("type"), "external_id": external_id})
+        return None
+    text, geotag, media = content
+    return InboundPost(
+        platform="whatsapp", external_id=external_id, kind="message", desk_account_id=phone_number_id,
+        author_id=sender, author_handle=None, author_name=names.get(sender), text=text,
+        created_at=_moment(message.get("timestamp"), at), geotag=geotag, media=media,
+        reply_to_id=(message.get("context") or {}).get("id"))
+
+
+def _whatsapp_status(status: dict, at: str) -> DeliveryStatus:
+    errors = tuple(f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in _objects(status, "errors", "status"))
+    return DeliveryStatus("whatsapp", str(_require(status, "id", "whatsapp status")),
+                          str(_require(status, "status", "whatsapp status")), _moment(status.get("timestamp"), at),
+                          errors)
+
+
+def _whatsapp_messages(value: dict, business_account_id: str, at: str, graph: MentionLookup | None) -> list:
+    phone_number_id = str(_require(_require(value, "metadata", "whatsapp change"), "phone_number_id", "metadata"))
+    names = {c.get("wa_id"): (c.get("profile") or {}).get("name") for c in _objects(value, "contacts", "value")}
+    items: list = [_whatsapp_status(s, at) for s in _objects(value, "statuses", "value")]
+    for message in _objects(value, "messages", "value"):
+        post = _whatsapp_message(message, phone_number_id, names, at)
+        if post:
+            items.append(post)
+    return items
+
+
+def _desk_reply(platform: str, external_id: str, account_id: str, text, at: str, answers: str) -> InboundPost:
+    return InboundPost(platform=platform, external_id=external_id, kind=DESK_REPLY, desk_account_id=account_id,
+                       author_id=account_id, author_handle=None, author_name=None, text=text or "", created_at=at,
+                       reply_to_id=answers)
+
+
+def _unreadable(platform: str, external_id: str) -> list:
+    # Deleted or made private before we could read it: there is nothing a desk could act on.
+    logger().warning("mention not readable in the Graph API; skipped", extra={
+        "platform": platform, "external_id": external_id})
+    return []
+
+
+def _lookup(graph: MentionLookup | None) -> MentionLookup:
+    if graph is None:
+        raise MalformedDeliveryError("a mention needs the Graph API to read its text, and none is configured")
+    return graph
+
+
+FIELD_PARSERS: dict[tuple[str, str], Callable] = {
+    ("page", "feed"): _page_feed,
+    ("page", "mention"): _page_mention,
+    ("instagram", "comments"): _instagram_comment,
+    ("instagram", "mentions"): _instagram_mention,
+    ("whatsapp_business_account", "messages"): _whatsapp_messages,
+}
+OBJECTS = sorted({obj for obj, _ in FIELD_PARSERS})
+
+
+def parse_delivery(payload, graph: MentionLookup | None = None) -> list:
+    """Every post, change and delivery status in one delivery, in order."""
+    if not isinstance(payload, dict):
+        raise MalformedDeliveryError("a delivery must be a JSON object")
+    obj = payload.get("object")
+    if obj not in OBJECTS:
+        raise MalformedDeliveryError(f"object {obj!r} is not one of {', '.join(OBJECTS)}")
+    if not isinstance(payload.get("entry"), list):
+        raise MalformedDeliveryError("entry must be a list")
+    sent_at = iso(datetime.now(timezone.utc))
+    items = []
+    for entry in _objects(payload, "entry", "delivery"):
+        account_id = str(_require(entry, "id", "entry"))
+        at = _moment(entry.get("time"), sent_at)
+        for change in _objects(entry, "changes", "entry"):
+            parse = FIELD_PARSERS.get((obj, _require(change, "field", "change")))
+            if parse is None:
+                continue  # a field we did not subscribe to, or one that holds no citizen posts
+            value = change.get("value")
+            if not isinstance(value, dict):
+                raise MalformedDeliveryError(f"{obj} {change['field']} change has no value object")
+            items.extend(parse(value, account_id, at, graph))
+    return items

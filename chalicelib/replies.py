@@ -1,0 +1,128 @@
+"""The replier: what the desk says to a citizen goes out on the platform where they wrote, at most once per reply.
+
+Outbound messages (docs/DESIGN.md) name a complaint and carry a ULID `reply_id`: a claim on that id, written
+with a condition before posting, keeps a redelivered message from posting twice. A claim is given back only
+when nothing was posted (platform said no, or stayed unreachable), so the retry may send it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Mapping, Protocol
+
+from chalicelib.model import AuditEvent, Complaint, iso, new_id, utc_now
+from chalicelib.observability import logger
+from chalicelib.platforms.http import PermanentPlatformError, TransientPlatformError, UncertainOutcomeError
+from chalicelib.resources import OUTBOUND_QUEUE
+
+PURPOSES = ("acknowledgement", "officer_reply", "reminder_tag")
+OUTBOUND_DLQ = f"{OUTBOUND_QUEUE}-dlq"
+
+
+class PoisonReplyError(ValueError):
+    """An outbound message that is not a reply at all."""
+
+
+class ReplyRejectedError(Exception):
+    """This reply can never be sent as it is (too long, refused by the platform): retrying cannot help."""
+
+
+class ReplyClient(Protocol):
+    platform: str
+    max_length: int
+
+    def measure(self, text: str) -> int: ...
+
+    def reply(self, complaint: Complaint, text: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class OutboundReply:
+    complaint_id: str
+    reply_id: str
+    purpose: str
+    text: str
+    requested_by: str
+
+    @classmethod
+    def from_body(cls, body: str) -> OutboundReply:
+        try:
+            data = json.loads(body)
+            reply = cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PoisonReplyError(f"outbound message is not a reply: {body[:200]!r}") from exc
+        if reply.purpose not in PURPOSES or not all(isinstance(v, str) for v in asdict(reply).values()):
+            raise PoisonReplyError(f"outbound message has a bad purpose or field type: {body[:200]!r}")
+        return reply
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def request_reply(queues, complaint_id: str, purpose: str, text: str, requested_by: str) -> str:
+    """Queue a reply to the citizen; returns its reply_id (the idempotency key)."""
+    reply = OutboundReply(complaint_id, new_id(), purpose, text, requested_by)
+    queues.send(OUTBOUND_QUEUE, reply.to_dict())
+    return reply.reply_id
+
+
+def _audit(reply: OutboundReply, action: str, **details) -> AuditEvent:
+    return AuditEvent(reply.complaint_id, iso(utc_now()), reply.requested_by, action,
+                      {"reply_id": reply.reply_id, "purpose": reply.purpose, **details})
+
+
+def _reject(reply: OutboundReply, store, reason: str) -> ReplyRejectedError:
+    # On the complaint, so the desk sees that the citizen did not get this reply, and why.
+    store.add_event(_audit(reply, "reply_failed", error=reason))
+    return ReplyRejectedError(reason)
+
+
+def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) -> str:
+    """Post one reply. Returns sent | already_sent | uncertain; raises ReplyRejectedError or
+    TransientPlatformError (the message stays in the queue for a later try)."""
+    complaint = store.get(reply.complaint_id)
+    client = clients.get(complaint.platform)
+    if client is None:
+        raise _reject(reply, store, f"no reply client for platform {complaint.platform!r}")
+    length = client.measure(reply.text)
+    if not reply.text.strip() or length > client.max_length:
+        raise _reject(reply, store, f"text of {length} characters; {complaint.platform} takes 1 to {client.max_length}")
+    if not store.claim_reply(reply.reply_id, complaint.id, iso(utc_now())):
+        logger().info("reply already sent or being sent", extra={"complaint_id": complaint.id,
+                                                                   "reply_id": reply.reply_id})
+        return "already_sent"
+    try:
+        message_id = client.reply(complaint, reply.text)
+    except PermanentPlatformError as error:
+        store.release_reply(reply.reply_id)
+        raise _reject(reply, store, str(error)) from error
+    except TransientPlatformError:
+        store.release_reply(reply.reply_id)
+        raise
+    except UncertainOutcomeError as error:
+        # The claim stays: a second post is worse than a missing one, and the desk is told to check.
+        store.add_event(_audit(reply, "reply_uncertain", error=str(error)))
+        return "uncertain"
+    store.record_reply_sent(reply.reply_id, complaint.platform, message_id,
+                            _audit(reply, "reply_sent", platform_message_id=message_id, text=reply.text))
+    logger().info("reply sent", extra={"complaint_id": complaint.id, "reply_id": reply.reply_id,
+                                       "platform": complaint.platform, "purpose": reply.purpose})
+    return "sent"
+
+
+def send_batch(records, store, queues, clients: Mapping[str, ReplyClient]) -> dict:
+    """Each record on its own. A rejected reply goes to the DLQ at once (the desk may fix and replay it);
+    a platform that stays busy leaves its message for SQS to deliver again."""
+    failures = []
+    for record in records:
+        message_id = record.to_dict()["messageId"]
+        try:
+            reply = OutboundReply.from_body(record.body)
+            send_reply(reply, store, clients)
+        except ReplyRejectedError as error:
+            logger().warning("reply rejected; parked in the DLQ", extra={"message_id": message_id, "error": str(error)})
+            queues.send(OUTBOUND_DLQ, reply.to_dict())
+        except Exception:  # one bad message must not fail its batch: it is reported and retried alone
+            logger().exception("reply not sent; left for retry", extra={"message_id": message_id})
+            failures.append({"itemIdentifier": message_id})
+    return {"batchItemFailures": failures}
