@@ -34,8 +34,14 @@ class District:
 class DistrictRegistry:
     districts: tuple[District, ...]
 
+    def __post_init__(self) -> None:
+        # Indexes built once: triage looks districts and handles up for every post.
+        object.__setattr__(self, "_index", {d.id: d for d in self.districts})
+        object.__setattr__(self, "_handles", {h.lower(): d for d in self.districts if d.handles_confirmed
+                                              for h in d.x_handles})
+
     def get(self, district_id: str) -> District | None:
-        return self._by_id().get(district_id)
+        return self._index.get(district_id) if isinstance(district_id, str) else None
 
     def ids(self) -> list[str]:
         return [d.id for d in self.districts]
@@ -44,14 +50,11 @@ class DistrictRegistry:
         return f"{state}-hq"
 
     def by_confirmed_handle(self, handle: str) -> District | None:
-        return self._by_handle().get(handle.lstrip("@").lower())
+        """Only handles seen in a public source; pattern guesses never decide a route."""
+        return self._handles.get(handle.lstrip("@").lower()) if isinstance(handle, str) else None
 
-    def _by_id(self) -> dict[str, District]:
-        return {d.id: d for d in self.districts}
-
-    @lru_cache(maxsize=1)
-    def _by_handle(self) -> dict[str, District]:
-        return {h.lower(): d for d in self.districts if d.handles_confirmed for h in d.x_handles}
+    def in_state(self, state: str) -> tuple[District, ...]:
+        return tuple(d for d in self.districts if d.state == state)
 
 
 def _split(cell: str) -> tuple[str, ...]:

@@ -32,3 +32,12 @@ def test_districts_carry_english_and_hindi_names():
     jodhpur = load_registry().get("rj-jodhpur")
     assert (jodhpur.state, jodhpur.name_hi) == ("rj", "जोधपुर पुलिस आयुक्तालय")
     assert "Jodhpur" in jodhpur.aliases
+
+
+def test_lookups_of_non_strings_find_nothing():
+    registry = load_registry()
+    assert registry.get(None) is None and registry.by_confirmed_handle(None) is None
+
+
+def test_districts_of_one_state():
+    assert {d.state for d in load_registry().in_state("up")} == {"up"}
