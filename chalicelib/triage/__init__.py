@@ -133,7 +133,9 @@ QUOTED = re.compile(r"'[^']*'")
 
 
 def _redact(cues: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") else c for c in cues)
+    # District names stay: they are the routing unit, not an identifying detail.
+    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") and
+                 not c.startswith("district: district '") else c for c in cues)
 
 
 def _mentions(mentions: object) -> tuple[str, ...]:
@@ -235,8 +237,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"
-    if c.id in ASSAULT_LIKE and (danger or (injury and c.id == "assault_hurt")):
-        return "P1", "danger now" if danger else "assault with injured"
+    if c.id in ASSAULT_LIKE and (danger or ("serious_injury" in flags and c.id == "assault_hurt")):
+        return "P1", "danger now" if danger else "assault with serious injury"
     if c.id in ARMED_P1 and "weapon" in flags:
         return "P1", "armed"
     if c.id in IN_PROGRESS_P1 and "progressive" in flags and "habitual" not in flags:
