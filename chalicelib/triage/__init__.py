@@ -94,6 +94,11 @@ def _triage(post: TriageInput) -> TriageResult:
     if ages and max(ages) >= 60:
         flags.add("vulnerable")
         flags.add("elderly")
+    if "police_actor" in flags:
+        # The police named next to a refusal or a bribe: the complaint is about them, not the crime.
+        for cid in ("police_misconduct_corruption", "no_response_112"):
+            if cid in scores:
+                scores[cid] += 1.5
     if child and "marriage" in flags:
         scores["child_marriage"] = scores.get("child_marriage", 0) + 2
         reasons.setdefault("child_marriage", "a child's marriage")
@@ -148,16 +153,17 @@ def _mentions(mentions: object) -> tuple[str, ...]:
 
 
 def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
-    scores: dict[str, float] = {}
+    """A category scores the distinct words its cues cover, plus a little for each extra cue:
+    "land grabbing" and "grabbed & land" are one piece of evidence, not two."""
+    words: dict[str, set[str]] = {}
+    rules: dict[str, set[tuple]] = {}
     best: dict[str, Hit] = {}
-    seen: set[tuple] = set()
     for h in hits:
-        if (h.key, h.parts) in seen:  # "pitai", "peeta", "pita" are one cue, not three
-            continue
-        seen.add((h.key, h.parts))
-        scores[h.key] = scores.get(h.key, 0) + h.weight
+        words.setdefault(h.key, set()).update(s for part in h.parts for s in part)
+        rules.setdefault(h.key, set()).add(h.parts)
         if h.key not in best or h.weight > best[h.key].weight:
             best[h.key] = h
+    scores = {k: len(w) + 0.25 * (len(rules[k]) - 1) for k, w in words.items()}
     return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
 
 
