@@ -125,8 +125,8 @@ def _triage(post: TriageInput) -> TriageResult:
     from chalicelib.triage.places import resolve  # the gazetteer loads on first routed post only
 
     res = resolve(text, _mentions(post.mentions), post.user_location, post.coordinates,
-                  post.state if isinstance(post.state, str) else None,
-                  post.desk if isinstance(post.desk, str) else None,
+                  post.state.strip().lower() if isinstance(post.state, str) else None,
+                  post.desk.strip().lower() if isinstance(post.desk, str) else None,
                   lexicon()["state_names"], lambda s: analyse(s[:200]))
     # Cues reach digests and logs outside the district: for a protected victim they must not carry
     # the village, locality or profile location that was matched (BNS s.72, Nipun Saxena).
