@@ -41,11 +41,15 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
-def banner(port: int, moto_port: int) -> str:
+def banner(port: int, moto_port: int, outbox_port: int) -> str:
     return f"""
   Police complaint desk, local stack
   API            http://127.0.0.1:{port}
   moto (AWS)     http://127.0.0.1:{moto_port}   (state: /moto-api/data.json)
+  Sent emails    http://127.0.0.1:{outbox_port}   (the local outbox: HTML as HQ would see it)
+  HQ digest now:
+      AWS_ENDPOINT_URL=http://127.0.0.1:{moto_port} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
+      .venv/bin/python -m chalicelib.digest_cli --state rj --period daily
   Send a signed sample X mention:
       .venv/bin/python -m local.send_webhook --port {port} "@PoliceRajasthan meri bike chori ho gayi Jodhpur"
   Read it back:
@@ -58,6 +62,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    parser.add_argument("--outbox-port", type=int, default=int(os.environ.get("OUTBOX_PORT", 8025)))
     parser.add_argument("--rate-scale", type=float, default=float(os.environ.get("RATE_SCALE", 1.0)),
                         help="multiply rate() schedule periods, e.g. 0.1 to fire every-minute schedules every 6 s")
     args = parser.parse_args(argv)
@@ -68,6 +73,9 @@ def main(argv=None) -> int:
 
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
     moto.start()
+    from local.outbox import start_outbox
+
+    outbox = start_outbox(args.outbox_port, f"http://127.0.0.1:{args.moto_port}")
     from local import demo
     from local.runner import LocalRunner
 
@@ -84,7 +92,7 @@ def main(argv=None) -> int:
     try:
         wait_for_http(f"http://127.0.0.1:{args.port}/webhooks/x?crc_token=ready")
         demo.seed(f"http://127.0.0.1:{args.port}")
-        print(banner(args.port, args.moto_port), flush=True)
+        print(banner(args.port, args.moto_port, outbox.server_address[1]), flush=True)
         print("READY", flush=True)
         while not stopping.is_set() and chalice.poll() is None:
             stopping.wait(0.5)
@@ -97,6 +105,7 @@ def main(argv=None) -> int:
             chalice.wait(timeout=10)
         except subprocess.TimeoutExpired:
             chalice.kill()
+        outbox.shutdown()
         moto.stop()
     return 0
 
