@@ -94,6 +94,11 @@ def _triage(post: TriageInput) -> TriageResult:
     if ages and max(ages) >= 60:
         flags.add("vulnerable")
         flags.add("elderly")
+    if "police_actor" in flags:
+        # The police named next to a refusal or a bribe: the complaint is about them, not the crime.
+        for cid in ("police_misconduct_corruption", "no_response_112"):
+            if cid in scores:
+                scores[cid] += 1.5
     if child and "marriage" in flags:
         scores["child_marriage"] = scores.get("child_marriage", 0) + 2
         reasons.setdefault("child_marriage", "a child's marriage")
@@ -120,8 +125,8 @@ def _triage(post: TriageInput) -> TriageResult:
     from chalicelib.triage.places import resolve  # the gazetteer loads on first routed post only
 
     res = resolve(text, _mentions(post.mentions), post.user_location, post.coordinates,
-                  post.state if isinstance(post.state, str) else None,
-                  post.desk if isinstance(post.desk, str) else None,
+                  post.state.strip().lower() if isinstance(post.state, str) else None,
+                  post.desk.strip().lower() if isinstance(post.desk, str) else None,
                   lexicon()["state_names"], lambda s: analyse(s[:200]))
     # Cues reach digests and logs outside the district: for a protected victim they must not carry
     # the village, locality or profile location that was matched (BNS s.72, Nipun Saxena).
@@ -133,7 +138,9 @@ QUOTED = re.compile(r"'[^']*'")
 
 
 def _redact(cues: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") else c for c in cues)
+    # District names stay: they are the routing unit, not an identifying detail.
+    return tuple(QUOTED.sub("(place withheld)", c) if c.startswith("district:") and
+                 not c.startswith("district: district '") else c for c in cues)
 
 
 def _mentions(mentions: object) -> tuple[str, ...]:
@@ -146,16 +153,17 @@ def _mentions(mentions: object) -> tuple[str, ...]:
 
 
 def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
-    scores: dict[str, float] = {}
+    """A category scores the distinct words its cues cover, plus a little for each extra cue:
+    "land grabbing" and "grabbed & land" are one piece of evidence, not two."""
+    words: dict[str, set[str]] = {}
+    rules: dict[str, set[tuple]] = {}
     best: dict[str, Hit] = {}
-    seen: set[tuple] = set()
     for h in hits:
-        if (h.key, h.parts) in seen:  # "pitai", "peeta", "pita" are one cue, not three
-            continue
-        seen.add((h.key, h.parts))
-        scores[h.key] = scores.get(h.key, 0) + h.weight
+        words.setdefault(h.key, set()).update(s for part in h.parts for s in part)
+        rules.setdefault(h.key, set()).add(h.parts)
         if h.key not in best or h.weight > best[h.key].weight:
             best[h.key] = h
+    scores = {k: len(w) + 0.25 * (len(rules[k]) - 1) for k, w in words.items()}
     return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
 
 
@@ -176,7 +184,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     request = "request" in flags
     first_person = bool(words & FIRST_PERSON)
 
-    if best_act and any(k in na for k in GRATITUDE) and not request:
+    followup = "followup" in flags  # "thanks, but still nobody came": a complaint after all
+    if best_act and any(k in na for k in GRATITUDE) and not request and not followup:
         # "Thanks for recovering my bike" names a crime but asks for nothing.
         if "resolved" in flags or top <= 1:
             return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
@@ -192,7 +201,7 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
             return max(misinfo, key=lambda k: (act[k], -order[k]))
     if best_act:
         return best_act
-    if na:
+    if na and not (followup and (first_person or request)):
         return max(na.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
     if request or "complaint" in flags or "danger_now" in flags and first_person:
         # Complaint words but no category: still a complaint, HQ classifies it.
@@ -235,8 +244,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"
-    if c.id in ASSAULT_LIKE and (danger or (injury and c.id == "assault_hurt")):
-        return "P1", "danger now" if danger else "assault with injured"
+    if c.id in ASSAULT_LIKE and (danger or ("serious_injury" in flags and c.id == "assault_hurt")):
+        return "P1", "danger now" if danger else "assault with serious injury"
     if c.id in ARMED_P1 and "weapon" in flags:
         return "P1", "armed"
     if c.id in IN_PROGRESS_P1 and "progressive" in flags and "habitual" not in flags:
