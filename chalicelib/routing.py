@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from chalicelib.acknowledgement import acknowledge
 from chalicelib.districts import DistrictRegistry
 from chalicelib.model import AuditEvent, Complaint, Status, due_at, iso, utc_now
 from chalicelib.observability import logger
@@ -60,6 +61,7 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
                    {"district": district, "category": result.category, "priority": result.priority,
                     "cues": list(result.cues)}))
     logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": district})
+    acknowledge(routed, queues, registry)
     return routed
 
 

@@ -39,6 +39,7 @@ class Settings:
     whatsapp_template: str = "complaint_update"
     whatsapp_template_language: str = "hi"
     reply_retry_budget_seconds: float = 8.0
+    platform_timeout_seconds: float = 5.0
 
 
 class MissingSettingError(RuntimeError):
@@ -77,4 +78,5 @@ def load_settings() -> Settings:
         whatsapp_template=os.environ.get("WHATSAPP_TEMPLATE", "complaint_update"),
         whatsapp_template_language=os.environ.get("WHATSAPP_TEMPLATE_LANGUAGE", "hi"),
         reply_retry_budget_seconds=float(os.environ.get("REPLY_RETRY_BUDGET_SECONDS", 8.0)),
+        platform_timeout_seconds=float(os.environ.get("PLATFORM_TIMEOUT_SECONDS", 5.0)),
     )

@@ -56,34 +56,34 @@ def meta_webhook() -> WebhookSpec:
     from chalicelib.platforms.http import TransientPlatformError
 
     secret = settings().meta_app_secret
-    lookup = GraphLookup(graph_api(settings().meta_page_token))
+    lookup = GraphLookup(platform_api(settings().graph_api_url, settings().meta_page_token))
     return WebhookSpec("meta", settings().max_meta_body_bytes,
                        verify=lambda body, headers: meta.verify_signature(body, headers, secret),
                        parse=lambda payload: meta.parse_delivery(payload, lookup),
                        malformed=meta.MalformedDeliveryError, unavailable=(TransientPlatformError,))
 
 
-def graph_api(token: str):
+def platform_api(base_url: str, token: str):
     from chalicelib.platforms.http import JsonApi, RetryPolicy
 
-    return JsonApi(settings().graph_api_url, token, RetryPolicy(budget_seconds=settings().reply_retry_budget_seconds))
+    config = settings()
+    return JsonApi(base_url, token, RetryPolicy(budget_seconds=config.reply_retry_budget_seconds),
+                   timeout=config.platform_timeout_seconds)
 
 
 def reply_clients() -> dict:
     """One reply client per platform, by the platform name complaints carry."""
     from chalicelib.platforms.graph import FacebookReplies, InstagramReplies
-    from chalicelib.platforms.http import JsonApi, RetryPolicy
     from chalicelib.platforms.whatsapp import WhatsAppReplies
     from chalicelib.platforms.x_api import XReplies
 
     config = settings()
-    x_api = JsonApi(config.x_api_url, config.x_user_token, RetryPolicy(budget_seconds=config.reply_retry_budget_seconds))
     return {
-        "x": XReplies(x_api),
-        "facebook": FacebookReplies(graph_api(config.meta_page_token)),
-        "instagram": InstagramReplies(graph_api(config.meta_page_token)),
-        "whatsapp": WhatsAppReplies(graph_api(config.whatsapp_token), config.whatsapp_template,
-                                    config.whatsapp_template_language),
+        "x": XReplies(platform_api(config.x_api_url, config.x_user_token)),
+        "facebook": FacebookReplies(platform_api(config.graph_api_url, config.meta_page_token)),
+        "instagram": InstagramReplies(platform_api(config.graph_api_url, config.meta_page_token)),
+        "whatsapp": WhatsAppReplies(platform_api(config.graph_api_url, config.whatsapp_token),
+                                    config.whatsapp_template, config.whatsapp_template_language),
     }
 
 

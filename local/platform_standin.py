@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -34,6 +35,7 @@ class Answer:
     status: int
     body: dict
     headers: dict = field(default_factory=dict)
+    delay: float = 0.0               # seconds before answering: a platform too slow for the client's timeout
 
 
 REPLY_PATHS = [
@@ -54,7 +56,7 @@ class PlatformStandIn:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -140,6 +142,7 @@ class PlatformStandIn:
 
             def _reply(self, recorded: Recorded):
                 answer = standin.answer(recorded)
+                time.sleep(answer.delay)
                 self._send(answer.status, json.dumps(answer.body).encode(), "application/json", answer.headers)
 
         return Handler
