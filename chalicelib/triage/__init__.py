@@ -184,8 +184,7 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     request = "request" in flags
     first_person = bool(words & FIRST_PERSON)
 
-    followup = "followup" in flags  # "thanks, but still nobody came": a complaint after all
-    if best_act and any(k in na for k in GRATITUDE) and not request and not followup:
+    if best_act and any(k in na for k in GRATITUDE) and not request:
         # "Thanks for recovering my bike" names a crime but asks for nothing.
         if "resolved" in flags or top <= 1:
             return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
@@ -201,7 +200,7 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
             return max(misinfo, key=lambda k: (act[k], -order[k]))
     if best_act:
         return best_act
-    if na and not (followup and (first_person or request)):
+    if na:
         return max(na.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
     if request or "complaint" in flags or "danger_now" in flags and first_person:
         # Complaint words but no category: still a complaint, HQ classifies it.

@@ -104,8 +104,13 @@ def stem(token: str) -> str:
     return t
 
 
+PLAIN = re.compile(r"[\x00-\x7f\u0900-\u097f\u200c\u200d]*")
+
+
 def _ascii_fold(text: str) -> str:
     # NFKD then drop combining marks, but only outside Devanagari (whose matras are combining too).
+    if PLAIN.fullmatch(text):
+        return text
     out = []
     for ch in unicodedata.normalize("NFKD", text):
         if unicodedata.combining(ch) and not ("\u0900" <= ch <= "\u097f"):
