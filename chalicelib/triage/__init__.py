@@ -106,10 +106,12 @@ def _triage(post: TriageInput) -> TriageResult:
     cat = _decide_category(scores, flags, words, text.has_url)
 
     c = category(cat)
-    if c.actionable:
-        cat = _refine(cat, flags, words, child, scores)
-        c = category(cat)
     reason = reasons.get(cat)
+    if c.actionable:
+        refined = _refine(cat, flags, words, child, scores)
+        if refined != cat:
+            reason = f"{reason or 'no keyword'} -> {cat}, refined"
+            cat, c = refined, category(refined)
     cues.append(f"category: {reason} -> {cat}" if reason else f"category: no complaint cue -> {cat}")
 
     if not c.actionable:
@@ -184,7 +186,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     request = "request" in flags
     first_person = bool(words & FIRST_PERSON)
 
-    if best_act and any(k in na for k in GRATITUDE) and not request:
+    followup = "followup" in flags  # "thanks, but still nobody came": a complaint after all
+    if best_act and any(k in na for k in GRATITUDE) and not request and not followup:
         # "Thanks for recovering my bike" names a crime but asks for nothing.
         if "resolved" in flags or top <= 1:
             return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
@@ -200,7 +203,7 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
             return max(misinfo, key=lambda k: (act[k], -order[k]))
     if best_act:
         return best_act
-    if na:
+    if na and not (followup and (first_person or request)):
         return max(na.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
     if request or "complaint" in flags or "danger_now" in flags and first_person:
         # Complaint words but no category: still a complaint, HQ classifies it.
