@@ -333,7 +333,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
         if in_state([d.id]):
             support[d.id] = support.get(d.id, 0) + 1
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
-    seen_labels: set[tuple[str, ...]] = set()
+    seen_labels: set[str] = set()
     for hit in gz.find(text):
         place = hit.place
         ids = in_state(place.districts)
@@ -405,7 +405,8 @@ def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[st
     if best in CITY_RADIUS_KM and d1 > CITY_RADIUS_KM[best]:
         cues.append(f"district: geotag near {best} but maybe its rural district")
         return None
-    cues.append(f"district: geotag ({lat:.3f}, {lon:.3f}) {d1:.0f} km from a place in {best}")
+    # No coordinates in the cue: for a protected victim they are an address.
+    cues.append(f"district: geotag {d1:.0f} km from a known place of {best}")
     return best
 
 
