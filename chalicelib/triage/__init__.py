@@ -258,8 +258,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "lost child found alone"
     if c.id in ("illegal_liquor", "dowry_harassment") and injury:
         return "P1", "lives at risk"
-    if c.group == "animal" and danger and (child or injury):
-        return "P1", "animal attack now"
+    if c.group == "animal" and (danger and child or c.id == "stray_animals_wildlife" and injury):
+        return "P1", "animal attack on people"
     if c.id == "rumour_fake_news" and "unrest" in flags:
         return "P1", "misinformation that can cause unrest"
     return c.priority, f"{c.id} default"

@@ -58,8 +58,15 @@ LATIN_RULES = (
     (re.compile(r"([b-df-hj-np-tv-z])\1+"), r"\1"),
     (re.compile(r"i{2,}"), "i"),
 )
-# Stems that must not meet a neighbour: FIR is not fire ("fir" would be the stem of both).
-STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir."}
+# Stems that must not meet a neighbour: FIR is not fire, pati (husband) is not pata (known).
+STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir.", "pati": "pati", "पति": "पति"}
+# Gender survives stemming where it decides a category (ladki/ladkiyon vs ladka/ladke, beti vs beta).
+GENDERED = (
+    (re.compile(r"^(ladk|bet)i(on|an|a|o)?$"), r"\1i"),
+    (re.compile(r"^(ladk|bet)(a|e|on|o)$"), r"\1a"),
+    (re.compile("^(लडक|बेट)ि(यो|या|ओ)?$"), "\\1ि"),
+    (re.compile("^(लडक|बेट)(ा|े|ो)$"), "\\1ा"),
+)
 LATIN_SUFFIXES = ("iyon", "iyan", "ing", "ion", "on", "en", "ed", "es", "s")
 
 
@@ -85,6 +92,9 @@ def stem(token: str) -> str:
         return t
     if t in STEM_EXCEPTIONS:
         return STEM_EXCEPTIONS[t]
+    for pattern, repl in GENDERED:
+        if pattern.match(t):
+            return pattern.sub(repl, t)
     if DEVANAGARI.match(t):
         for suffix in DEV_SUFFIXES:
             if t.endswith(suffix) and len(t) - len(suffix) >= 2:
