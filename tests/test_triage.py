@@ -229,3 +229,22 @@ def test_habitual_abuse_is_p2_unless_the_post_says_it_is_urgent():
 
 def test_police_named_as_the_offender_is_police_conduct():
     assert up("I was slapped by a traffic constable at Hazratganj").group == "police_conduct"
+
+
+def test_drinking_water_is_not_a_beating():
+    assert not up("Bahut garmi hai aaj, paani peete raho").actionable
+    assert up("Mere bhai ko 4 logon ne peeta").category == "assault_hurt"
+
+
+@pytest.mark.parametrize("text", [
+    "Is there any vacancy in cyber cell for freshers?",   # any ~ anyay
+    "Please share this post to spread awareness about road safety",
+    "Lucknow me aaj pradarshan ki khabar news me dekhi",
+])
+def test_near_miss_chatter_is_not_actionable(text):
+    assert not up(text).actionable
+
+
+def test_fir_is_not_fire_and_a_girl_is_not_a_boy():
+    assert up("FIR ke liye thane me 10000 maang rahe hain").group == "police_conduct"
+    assert stem("ladki") != stem("ladka") and stem("लड़की") != stem("लड़के")

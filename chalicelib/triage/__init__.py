@@ -84,7 +84,7 @@ def _triage(post: TriageInput) -> TriageResult:
     text = analyse(raw[:MAX_CHARS], hinglish_markers())
     cues: list[str] = []
 
-    hits = _category_matcher().match(content_stems(text.stems))
+    hits = _category_matcher().match(content_stems(text.stems), text.stems)
     scores, reasons = _score(hits)
     cue_hits = cue_matcher().match(text.stems)
     flags = {h.key for h in cue_hits}
@@ -161,7 +161,7 @@ def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
     rules: dict[str, set[tuple]] = {}
     best: dict[str, Hit] = {}
     for h in hits:
-        words.setdefault(h.key, set()).update(s for part in h.parts for s in part)
+        words.setdefault(h.key, set()).update(s for part in h.parts for s in part if s != "=")
         rules.setdefault(h.key, set()).add(h.parts)
         if h.key not in best or h.weight > best[h.key].weight:
             best[h.key] = h
@@ -196,6 +196,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         return "na_spam"
     if best_act and "na_political" in na and top <= 1 and not request and not first_person:
         return "na_political"
+    if best_act and "na_unrelated" in na and top <= 1 and not request and not first_person:
+        return "na_unrelated"  # "saw the news of a protest in Lucknow" reports nothing
     if best_act and "falsity" in flags and category(best_act).group != "misinformation":
         # "A video claiming a temple was attacked... it is old": the complaint is the rumour.
         misinfo = [k for k in act if category(k).group == "misinformation"]

@@ -2,7 +2,9 @@
 
 A pattern is a phrase ("paise kat gaye") or phrases joined by '&' that must all occur somewhere in
 the post ("bike & chori"). Stopwords are dropped from both sides, so "naukri ke naam par" matches
-"naukri naam". A rule's weight is its number of content tokens: specific rules outscore single words.
+"naukri naam". A phrase written with a leading '=' keeps its stopwords and is matched on the full
+text ("=ko peeta": beaten, where "peete" alone could be drinking). A rule's weight is its number of
+content tokens: specific rules outscore single words.
 """
 from __future__ import annotations
 
@@ -53,23 +55,38 @@ class Matcher:
         self.rules: list[tuple[str, str, tuple[tuple[str, ...], ...], int]] = []
         self.by_phrase: dict[tuple[str, ...], list[int]] = {}
         self.first: dict[str, list[tuple[str, ...]]] = {}
+        self.exact_first: dict[str, list[tuple[str, ...]]] = {}
         for key, pattern in rules:
-            parts = tuple(p for p in (_phrase(part, drop_stopwords) for part in pattern.split("&")) if p)
+            parts = []
+            for part in pattern.split("&"):
+                exact = part.strip().startswith("=")
+                phrase = _phrase(part.strip().lstrip("="), drop_stopwords and not exact)
+                if phrase:
+                    # exact phrases are told apart from content phrases by a marker element
+                    parts.append(("=", *phrase) if exact else phrase)
             if not parts:
                 continue
             index = len(self.rules)
-            self.rules.append((key, pattern, parts, sum(len(p) for p in parts)))
+            weight = sum(len(p) - (p[0] == "=") for p in parts)
+            self.rules.append((key, pattern, tuple(parts), weight))
             for part in set(parts):
                 if part not in self.by_phrase:
-                    self.first.setdefault(part[0], []).append(part)
+                    if part[0] == "=":
+                        self.exact_first.setdefault(part[1], []).append(part)
+                    else:
+                        self.first.setdefault(part[0], []).append(part)
                 self.by_phrase.setdefault(part, []).append(index)
 
-    def match(self, stems: tuple[str, ...]) -> list[Hit]:
+    def match(self, stems: tuple[str, ...], full: tuple[str, ...] = ()) -> list[Hit]:
+        """`stems`: the stream the matcher was built for; `full`: every stem, for '=' phrases."""
         found: set[tuple[str, ...]] = set()
-        n = len(stems)
         for i, s in enumerate(stems):
             for phrase in self.first.get(s, ()):
                 if stems[i:i + len(phrase)] == phrase:
+                    found.add(phrase)
+        for i, s in enumerate(full):
+            for phrase in self.exact_first.get(s, ()):
+                if full[i:i + len(phrase) - 1] == phrase[1:]:
                     found.add(phrase)
         fired: set[int] = set()
         for phrase in found:
