@@ -1,6 +1,8 @@
 """The DynamoDB table adapter: complaints, their dedupe guards and audit trails, in one table."""
 from __future__ import annotations
 
+import random
+import time
 from decimal import Decimal
 
 from chalicelib import analytics_table, aws
@@ -104,7 +106,22 @@ class ComplaintStore:
         # After the puts: callers read cancellation reasons by the puts' positions.
         actions += [{kind: {"TableName": self.table_name, **body}} for action in extra_actions
                     for kind, body in action.items()]
-        self.table.meta.client.transact_write_items(TransactItems=actions)
+        self._write_retrying_conflicts(actions)
+
+    def _write_retrying_conflicts(self, actions: list[dict], attempts: int = 4) -> None:
+        """Digest counter items are shared by many changes; when two transactions touch one at the same time
+        DynamoDB cancels one (TransactionConflict) with nothing written, so that one is simply tried again."""
+        from botocore.exceptions import ClientError
+
+        for attempt in range(1, attempts + 1):
+            try:
+                self.table.meta.client.transact_write_items(TransactItems=actions)
+                return
+            except ClientError as exc:
+                reasons = {r.get("Code") for r in exc.response.get("CancellationReasons") or []}
+                if attempt == attempts or "TransactionConflict" not in reasons or "ConditionalCheckFailed" in reasons:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
 
     @staticmethod
     def _condition_failed(exc) -> list[bool]:

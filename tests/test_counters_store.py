@@ -77,3 +77,33 @@ def test_a_breach_is_listed_open_until_the_first_response(store, analytics):
     assert analytics.open_breaches("rj", 10) == []
     row = day_row(analytics, "rj-jodhpur")
     assert (row["breached"], row["first_responded"], row.get("sla_met", 0)) == (1, 1, 0)
+
+
+def test_a_transaction_cancelled_by_a_concurrent_counter_update_is_tried_again():
+    from botocore.exceptions import ClientError
+
+    from chalicelib.store import ComplaintStore
+
+    class ConflictOnce:
+        """A table whose first transaction collides with another one on a shared counter item."""
+        def __init__(self):
+            self.calls = 0
+            self.meta = self
+            self.client = self
+
+        def Table(self, name):  # noqa: N802 (boto3's name)
+            return self
+
+        def transact_write_items(self, TransactItems):  # noqa: N803
+            self.calls += 1
+            if self.calls == 1:
+                raise ClientError({"Error": {"Code": "TransactionCanceledException"},
+                                   "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]},
+                                  "TransactWriteItems")
+
+    table = ConflictOnce()
+    complaint = new_complaint()
+    ComplaintStore("desk", dynamodb=table).add_new(complaint, AuditEvent(complaint.id, complaint.received_at,
+                                                                         "platform:x", "received"))
+
+    assert table.calls == 2
