@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 
 from chalicelib.platforms import x
 
@@ -101,7 +102,9 @@ def instagram_mention(*, media_id: str, comment_id: str | None = None) -> dict:
 def whatsapp_message(kind: str = "text", *, text: str = "", wamid: str | None = None, sender: str = "919800000001",
                      **content) -> dict:
     """One WhatsApp message of any type; `content` is the type's own object (defaults to a text body)."""
-    message = {"from": sender, "id": wamid or f"wamid.HBgM{next(_ids):012d}", "timestamp": "1700000000", "type": kind}
+    # Now: replies inside WhatsApp's 24-hour window are free text, later ones need a template.
+    message = {"from": sender, "id": wamid or f"wamid.HBgM{next(_ids):012d}", "timestamp": str(int(time.time())),
+               "type": kind}
     message[kind] = content or {"body": text}
     return message
 

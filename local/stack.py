@@ -63,6 +63,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
     parser.add_argument("--outbox-port", type=int, default=int(os.environ.get("OUTBOX_PORT", 8025)))
+    parser.add_argument("--platforms-port", type=int, default=int(os.environ.get("PLATFORMS_PORT", 8900)),
+                        help="stand-in for the X, Graph and WhatsApp APIs; GET / there lists the replies sent")
     parser.add_argument("--rate-scale", type=float, default=float(os.environ.get("RATE_SCALE", 1.0)),
                         help="multiply rate() schedule periods, e.g. 0.1 to fire every-minute schedules every 6 s")
     args = parser.parse_args(argv)
@@ -76,6 +78,11 @@ def main(argv=None) -> int:
     from local.outbox import start_outbox
 
     outbox = start_outbox(args.outbox_port, f"http://127.0.0.1:{args.moto_port}")
+    from local.platform_standin import PlatformStandIn
+
+    platforms = PlatformStandIn(port=args.platforms_port).start()
+    # Before anything reads settings: chalice local and the runner send replies to the stand-in.
+    os.environ.update({"X_API_URL": platforms.url, "GRAPH_API_URL": f"{platforms.url}/v25.0"})
     from local import demo
     from local.runner import LocalRunner
 
@@ -93,6 +100,9 @@ def main(argv=None) -> int:
         wait_for_http(f"http://127.0.0.1:{args.port}/webhooks/x?crc_token=ready")
         demo.seed(f"http://127.0.0.1:{args.port}")
         print(banner(args.port, args.moto_port, outbox.server_address[1]), flush=True)
+        print(f"  Platform replies  {platforms.url}/   (as JSON: {platforms.url}/requests.json; docs/replies.md)\n"
+              f"  Send a signed WhatsApp message:  .venv/bin/python -m local.send_webhook --port {args.port} "
+              f"--platform whatsapp \"Jodhpur me mera phone chori ho gaya\"", flush=True)
         print("READY", flush=True)
         while not stopping.is_set() and chalice.poll() is None:
             stopping.wait(0.5)
@@ -100,6 +110,7 @@ def main(argv=None) -> int:
         pass
     finally:
         runner.stop()
+        platforms.stop()
         chalice.terminate()
         try:
             chalice.wait(timeout=10)

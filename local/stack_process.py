@@ -43,13 +43,15 @@ class RunningStack:
 
 @contextlib.contextmanager
 def running_stack(log: Path, rate_scale: str = "0.1", extra_env: dict | None = None):
-    port, moto_port = free_port(), free_port()
+    port, moto_port, platforms_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "APP_STAGE"}
-    env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "RATE_SCALE": rate_scale, **(extra_env or {})})
+    env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "PLATFORMS_PORT": str(platforms_port),
+                "RATE_SCALE": rate_scale, **(extra_env or {})})
     with open(log, "w") as out:
         process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     stack = RunningStack(port, moto_port, process, log)
+    stack.platforms = f"http://127.0.0.1:{platforms_port}"   # local/platform_standin.py: replies sent
     try:
         stack.wait_until(lambda: "READY" in log.read_text() or process.poll() is not None, timeout=120)
         if process.poll() is not None:
