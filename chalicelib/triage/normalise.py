@@ -59,7 +59,8 @@ LATIN_RULES = (
     (re.compile(r"i{2,}"), "i"),
 )
 # Stems that must not meet a neighbour: FIR is not fire, pati (husband) is not pata (known).
-STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir.", "pati": "pati", "पति": "पति", "pitai": "pitai"}
+STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir.", "pati": "pati", "पति": "पति", "pitai": "pitai",
+                   "parking": "parking"}
 # Gender survives stemming where it decides a category (ladki/ladkiyon vs ladka/ladke, beti vs beta).
 GENDERED = (
     (re.compile(r"^(ladk|bet)i(on|an|a|o)?$"), r"\1i"),
