@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from chalicelib.counters import CATEGORY_PREFIX, GROUP_PREFIX, IST, RESPONSE_BUCKETS, UNASSIGNED
@@ -129,7 +129,6 @@ class Names:
     desks: frozenset[str]
     categories: dict[str, str]
     category_groups: dict[str, str]
-    groups: dict[str, str] = field(default_factory=dict)
 
     def district(self, district_id: str) -> str:
         return "HQ triage (no district yet)" if district_id == UNASSIGNED else self.districts.get(district_id, district_id)
