@@ -53,6 +53,7 @@ CHILDREN = {
 # with a capital letter (romanised) or next to a word like district/police/जिला.
 WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "koil", "kasi", "prayag",
               "nagar", "bela", "belha", "kiri", "unao", "bhim nagar", "jp nagar", "karvi", "gonda", "pali",
+              "jewar",  # zevar, jewellery
               "बस्ती", "काशी"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
                  "जिला", "जिले", "पुलिस", "शहर", "थाना"}
