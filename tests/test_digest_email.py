@@ -6,6 +6,7 @@ from email import policy
 import pytest
 
 from chalicelib import digest_service, wiring
+from chalicelib.counters import IST as INDIA
 from chalicelib.model import AuditEvent, Complaint, Status, iso, parse_iso
 
 DAILY_RUN = "2026-11-23T02:30:00Z"            # 08:00 India time: the digest of 22 November
@@ -147,3 +148,18 @@ def test_the_schedule_handler_sends_the_daily_digest(client, day_of_complaints):
     response = client.lambda_.invoke("daily_digest", event)
 
     assert [r["sent"] for r in response.payload] == [True, True]
+
+
+def test_the_daily_digest_fires_at_eight_india_time_and_the_shift_one_at_every_whole_india_hour():
+    from datetime import datetime, timezone
+
+    from chalice.app import ScheduledEventConfig
+
+    import app
+    from local.runner import cron_matches, schedule_string
+
+    schedules = {s.name: schedule_string(s) for s in app.app.event_sources if isinstance(s, ScheduledEventConfig)}
+    eight_india = datetime(2026, 11, 23, 8, 0, tzinfo=INDIA).astimezone(timezone.utc)
+    assert cron_matches(schedules["daily_digest"], eight_india)
+    assert not cron_matches(schedules["daily_digest"], eight_india + timedelta(hours=1))
+    assert all(cron_matches(schedules["shift_digest"], eight_india + timedelta(hours=h)) for h in range(24))
