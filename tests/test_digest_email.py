@@ -163,3 +163,25 @@ def test_the_daily_digest_fires_at_eight_india_time_and_the_shift_one_at_every_w
     assert cron_matches(schedules["daily_digest"], eight_india)
     assert not cron_matches(schedules["daily_digest"], eight_india + timedelta(hours=1))
     assert all(cron_matches(schedules["shift_digest"], eight_india + timedelta(hours=h)) for h in range(24))
+
+
+def test_complaints_through_the_webhook_and_the_router_are_counted_in_todays_digest(client, post_x, store):
+    import json
+
+    from chalicelib.digest import daily_period
+    from chalicelib.model import utc_now
+    from local.samples import tweet, x_delivery
+    from tests.test_routing import invoke_router
+
+    post_x(x_delivery(tweets=[tweet("@PoliceRajasthan Jodhpur me meri bike chori ho gayi", tweet_id="71"),
+                              tweet("@PoliceRajasthan thank you for the quick help", tweet_id="72")]))
+    ids = [store.find_by_external("x", tweet_id).id for tweet_id in ("71", "72")]
+    invoke_router(client, *(json.dumps({"complaint_id": complaint_id}) for complaint_id in ids))
+
+    now = utc_now()
+    run = digest_service.send_digest("rj", daily_period(now.astimezone(INDIA).date()), wiring.analytics(),
+                                     wiring.mailer(), now, 20)
+
+    text = next(p for p in sent_emails()[0].walk() if p.get_content_type() == "text/plain").get_content()
+    assert run.sent and "Received: 2" in text and "/ Actionable: 1" in text and "Not actionable: 1" in text
+    assert "Vehicle theft (वाहन चोरी): 1" in text
