@@ -185,3 +185,13 @@ def test_complaints_through_the_webhook_and_the_router_are_counted_in_todays_dig
     text = next(p for p in sent_emails()[0].walk() if p.get_content_type() == "text/plain").get_content()
     assert run.sent and "Received: 2" in text and "/ Actionable: 1" in text and "Not actionable: 1" in text
     assert "Vehicle theft (वाहन चोरी): 1" in text
+
+
+def test_a_digest_asked_for_on_demand_is_sent_even_after_the_scheduled_one(day_of_complaints, capsys):
+    from chalicelib import digest_cli
+
+    send_daily()
+    digest_cli.main(["--state", "rj", "--period", "daily", "--day", "2026-11-22"])
+
+    assert '"sent": true' in capsys.readouterr().out
+    assert len([m for m in sent_emails() if "Rajasthan" in m["Subject"]]) == 2
