@@ -248,3 +248,24 @@ def test_near_miss_chatter_is_not_actionable(text):
 def test_fir_is_not_fire_and_a_girl_is_not_a_boy():
     assert up("FIR ke liye thane me 10000 maang rahe hain").group == "police_conduct"
     assert stem("ladki") != stem("ladka") and stem("लड़की") != stem("लड़के")
+
+
+EVERYDAY_WORDS = (
+    "paani khana ghar log din raat aaj kal sab bahut accha bura kaam naukri school college bus train sadak "
+    "market dukaan time baat dost bhai behen maa papa patni sir hello sorry haan nahi kya kaise kab kahan "
+    "mera tera aap tum hum india desh video photo post share like comment mobile number message internet "
+    "bijli garmi sardi barish mausam khet kisan gaon shehar station office bank hospital doctor dawai theek "
+    "sahi chai doodh roti shaadi mela holi diwali eid exam result form salary pension ration card aadhaar "
+    "zameen makaan kiraya car truck auto cycle band chalu pehle baad saath bina upar neeche andar bahar "
+    "aage peeche paas door jaldi der subah shaam mahina saal naam pata gali mohalla colony chauraha mandir "
+    "masjid park hotel dhaba factory company teacher student aurat aadmi mahila driver officer court case "
+    "report application bill order parcel game cricket match team gaana dance awaaz gussa rishta janta "
+    "bheed rally yatra puja class hata hate shape part age any hafte sorry net peete "
+    "पानी घर लोग आज कल बहुत अच्छा काम स्कूल बस ट्रेन सड़क बाजार दुकान बात भाई बहन मां पापा आगे पीछे गली "
+    "मंदिर मस्जिद खेत किसान गांव शहर बिजली गर्मी बारिश चाय दूध शादी मेला होली दिवाली परीक्षा राशन मकान"
+).split()
+
+
+def test_no_everyday_word_alone_makes_a_complaint():
+    flagged = [w for w in EVERYDAY_WORDS if up(w).actionable]
+    assert flagged == []
