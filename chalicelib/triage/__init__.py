@@ -182,6 +182,11 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     act = {k: v for k, v in scores.items() if category(k).actionable}
     if len(act) > 1:
         act.pop("general_query", None)  # "kya karun" only decides when nothing else does
+    sos = act.get("general_emergency_sos", 0)
+    if sos and any(v >= sos for k, v in act.items() if k != "general_emergency_sos"):
+        # "Someone is breaking in, help urgently": the crime is the category, the plea its urgency.
+        act.pop("general_emergency_sos")
+        flags.update(("danger_now", "urgent"))
     na = {k: v for k, v in scores.items() if not category(k).actionable}
     best_act = max(act.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0] if act else None
     top = act.get(best_act, 0) if best_act else 0
@@ -250,6 +255,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"
+    if c.id == "burglary_housebreaking" and "urgent" in flags:
+        return "P1", "break-in in progress"
     if c.id in ASSAULT_LIKE and (danger or ("serious_injury" in flags and c.id == "assault_hurt")):
         return "P1", "danger now" if danger else "assault with serious injury"
     if c.id in ARMED_P1 and "weapon" in flags:
