@@ -5,8 +5,10 @@ Every keyword, place name and post goes through the same two steps, so spelling 
   chandrabindu/anusvara and nasal half-letters dropped (बाँदा, बांदा, बान्दा -> बादा), long and
   short i/u merged; romanised spellings squeezed (ee->i, oo->u, aa->a, w->v, z->j, q->k, ph->f,
   sh->s, chh->ch, y->i inside a word, doubled consonants single: chory/chorii -> chori).
-- `stem(token)`: a light suffix strip (ladki/ladkiyon/ladke -> ladk, thana/thane/थाना/थाने -> than).
-Place names use only `fold` (a town is not inflected); lexicons use `stem`.
+- `stem(token)`: a light suffix strip (ladki/ladkiyon -> ladki, ladka/ladke -> ladka,
+  thana/thane/थाना/थाने -> than), with a short exception list where two common words would meet.
+Place names use only `fold` (a town is not inflected); lexicons use `stem`. Stemming merges words:
+every keyword added to the lexicons should be checked against everyday words (tests/test_triage.py).
 """
 from __future__ import annotations
 

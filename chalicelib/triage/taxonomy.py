@@ -2,6 +2,12 @@
 
     from chalicelib.triage.taxonomy import category, categories, GROUPS
     category("theft").label_hi  # 'चोरी'
+
+Actionable categories map onto the fixed groups of ../shared/TRIAGE.md; six more (na_thanks,
+na_greeting, na_praise, na_political, na_spam, na_unrelated) in group 'not_actionable' say why a post
+was not routed. `sensitive` is set for the sexual-offence categories (BNS 64-71) and, erring on the
+side of the victim, for molestation, sextortion, trafficking, acid attacks and every category whose
+victim is a child; triage also flags any other complaint whose victim is a child.
 """
 from __future__ import annotations
 
