@@ -117,7 +117,8 @@ def tallies(before: Complaint | None, after: Complaint) -> list[Tally]:
         found.append(_first_response(after))
     breached = breach_moment(after)
     if breached and not (before and breach_moment(before)):
-        found.append(Tally(breached, _district(after), {"breached": 1}))
+        # Charged to the district that held it while the window ran, even if this change escalates it elsewhere.
+        found.append(Tally(breached, _district(before if before and before.district else after), {"breached": 1}))
     if after.resolved_at and not (before and before.resolved_at):
         found.append(Tally(after.resolved_at, _district(after), {"resolved": 1}))
     return found

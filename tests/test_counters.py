@@ -88,3 +88,8 @@ def test_response_buckets_include_their_upper_bound(seconds, bucket):
 def test_slots_are_india_days_and_hours():
     slot = slot_of("2026-11-22T18:45:00.000Z")           # 00:15 on the 23rd in India
     assert (slot.day, slot.hour) == ("2026-11-23", "2026-11-23T00")
+
+
+def test_a_breach_escalated_to_hq_in_the_same_change_is_charged_to_the_district_that_missed_it():
+    escalated = ROUTED.evolve(breached_at="2026-11-23T05:00:05.000Z", district="rj-hq")
+    assert counted(ROUTED, escalated) == {("2026-11-23T05:00:05.000Z", "rj-jodhpur"): {"breached": 1}}
