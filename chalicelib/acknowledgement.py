@@ -13,6 +13,7 @@ from chalicelib.replies import request_reply
 
 TEMPLATES = Path(__file__).parent / "templates" / "acknowledgements.json"
 PRIVATE_CHANNELS = {("x", "dm"), ("whatsapp", "message")}
+THANKS_CATEGORIES = {"na_thanks", "na_praise"}
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +40,18 @@ def acknowledgement_text(complaint: Complaint, registry: DistrictRegistry, templ
         district_en=district.name_en if district else "", district_hi=district.name_hi if district else "")
 
 
+def likes_thanks(complaint: Complaint, templates: dict) -> bool:
+    """Thanks and praise get no reply; a state may have them liked ("thanks": "like" in the templates)."""
+    texts = {**templates["default"], **templates.get(complaint.state, {})}
+    return (complaint.status == Status.NOT_ACTIONABLE and complaint.category in THANKS_CATEGORIES
+            and texts.get("thanks") == "like")
+
+
 def acknowledge(complaint: Complaint, queues, registry: DistrictRegistry) -> str | None:
-    """Queue the acknowledgement of a just-routed complaint; returns its reply_id, or None if none is due."""
+    """Queue the automatic answer to a just-triaged complaint (acknowledgement, or a like of thanks);
+    returns its reply_id, or None if none is due."""
+    if likes_thanks(complaint, load_templates()):
+        return request_reply(queues, complaint.id, "like", "", "system:router")
     text = acknowledgement_text(complaint, registry, load_templates())
     if text is None:
         return None

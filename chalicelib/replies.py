@@ -15,7 +15,7 @@ from chalicelib.observability import logger
 from chalicelib.platforms.http import PermanentPlatformError, TransientPlatformError, UncertainOutcomeError
 from chalicelib.resources import OUTBOUND_QUEUE
 
-PURPOSES = ("acknowledgement", "officer_reply", "reminder_tag")
+PURPOSES = ("acknowledgement", "officer_reply", "reminder_tag", "like")   # a like carries no text
 OUTBOUND_DLQ = f"{OUTBOUND_QUEUE}-dlq"
 
 
@@ -34,6 +34,8 @@ class ReplyClient(Protocol):
     def measure(self, text: str) -> int: ...
 
     def reply(self, complaint: Complaint, text: str) -> str: ...
+
+    def like(self, complaint: Complaint) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,14 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
     if client is None:
         raise _reject(reply, store, f"no reply client for platform {complaint.platform!r}")
     length = client.measure(reply.text)
-    if not reply.text.strip() or length > client.max_length:
+    if reply.purpose != "like" and (not reply.text.strip() or length > client.max_length):
         raise _reject(reply, store, f"text of {length} characters; {complaint.platform} takes 1 to {client.max_length}")
     if not store.claim_reply(reply.reply_id, complaint.id, iso(utc_now())):
         logger().info("reply already sent or being sent", extra={"complaint_id": complaint.id,
                                                                    "reply_id": reply.reply_id})
         return "already_sent"
     try:
-        message_id = client.reply(complaint, reply.text)
+        message_id = client.like(complaint) if reply.purpose == "like" else client.reply(complaint, reply.text)
     except PermanentPlatformError as error:
         store.release_reply(reply.reply_id)
         raise _reject(reply, store, str(error)) from error
@@ -103,6 +105,10 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
         # The claim stays: a second post is worse than a missing one, and the desk is told to check.
         store.add_event(_audit(reply, "reply_uncertain", error=str(error)))
         return "uncertain"
+    if message_id is None:
+        store.release_reply(reply.reply_id)
+        logger().info("this post cannot be liked on its platform", extra={"complaint_id": complaint.id})
+        return "not_possible"
     store.record_reply_sent(reply.reply_id, complaint.platform, message_id,
                             _audit(reply, "reply_sent", platform_message_id=message_id, text=reply.text))
     logger().info("reply sent", extra={"complaint_id": complaint.id, "reply_id": reply.reply_id,

@@ -50,6 +50,7 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
                             AuditEvent(complaint.id, now, "system:router", "not_actionable",
                                        {"category": result.category, "cues": list(result.cues)}))
         logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": result.category})
+        acknowledge(kept, queues, registry)
         return kept
     district = result.district or queue_without_district(complaint, registry)
     queues.send(district_queue_name(district), {"complaint_id": complaint.id, "district": district})

@@ -42,6 +42,8 @@ REPLY_PATHS = [
     (re.compile(r"^/2/tweets$"), lambda n: {"data": {"id": f"19{n:017d}", "edit_history_tweet_ids": [f"19{n:017d}"]}}),
     (re.compile(r"^/2/dm_conversations/with/[^/]+/messages$"),
      lambda n: {"data": {"dm_conversation_id": "dm", "dm_event_id": f"18{n:017d}"}}),
+    (re.compile(r"^/2/users/[^/]+/likes$"), lambda n: {"data": {"liked": True}}),
+    (re.compile(r"^/v[\d.]+/[^/]+/likes$"), lambda n: {"success": True}),
     (re.compile(r"^/v[\d.]+/[^/]+/(comments|replies|mentions)$"), lambda n: {"id": f"{n:015d}"}),
     (re.compile(r"^/v[\d.]+/[^/]+/messages$"),
      lambda n: {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.standin{n:012d}"}]}),

@@ -78,3 +78,32 @@ def test_routing_a_complaint_queues_one_acknowledgement(client, post_x, store, q
     [ack] = drain(queues, OUTBOUND)
     assert (ack["complaint_id"], ack["purpose"], ack["requested_by"]) == (complaint.id, "acknowledgement", "system:router")
     assert store.get(complaint.id).reference in ack["text"] and len(ack["reply_id"]) == 26
+
+
+def thanks(state: str, category: str = "na_thanks") -> Complaint:
+    return routed(state=state, status="NOT_ACTIONABLE", actionable=False, category=category, district=None)
+
+
+def test_thanks_are_liked_where_the_state_says_like():
+    from chalicelib.acknowledgement import likes_thanks
+
+    assert likes_thanks(thanks("rj"), load_templates())
+    assert likes_thanks(thanks("rj", "na_praise"), load_templates())
+
+
+def test_thanks_are_left_alone_by_default_and_other_non_actionable_posts_always():
+    from chalicelib.acknowledgement import likes_thanks
+
+    assert not likes_thanks(thanks("up"), load_templates())
+    assert not likes_thanks(thanks("rj", "na_political"), load_templates())
+
+
+def test_a_thanks_post_gets_a_like_and_no_text(client, post_x, store, queues):
+    post_x(x_delivery(tweets=[tweet("@PoliceRajasthan thank you so much for the quick help", tweet_id="9002")]))
+    complaint = store.find_by_external("x", "9002")
+    client.lambda_.invoke("route_complaints", {"Records": [{
+        "messageId": "m-1", "receiptHandle": "r-1", "body": json.dumps({"complaint_id": complaint.id}),
+        "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:ap-south-1:123456789012:desk-routing", "awsRegion": "ap-south-1"}]})
+    [like] = drain(queues, OUTBOUND)
+    assert (like["purpose"], like["text"]) == ("like", "")

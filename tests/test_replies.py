@@ -128,3 +128,15 @@ def test_whatsapp_delivery_status_finds_the_complaint_our_reply_belongs_to(send,
     assert our_id.path == "/v25.0/5000000001/messages"
     post(meta_delivery("whatsapp", whatsapp_change(statuses=[whatsapp_status(sent, "delivered")])))
     assert audit(store, complaint, "reply_status")[0]["details"]["status"] == "delivered"
+
+
+def test_a_like_is_sent_without_text(send, complaint, store, platforms_at_standin):
+    send(reply(complaint, text="", purpose="like"))
+    [request] = platforms_at_standin.replies()
+    assert request.path == "/2/users/1000000001/likes"
+    assert len(audit(store, complaint, "reply_sent")) == 1
+
+
+def test_an_empty_text_reply_is_refused(send, complaint, store, platforms_at_standin):
+    send(reply(complaint, text="  "))
+    assert platforms_at_standin.replies() == [] and len(audit(store, complaint, "reply_failed")) == 1

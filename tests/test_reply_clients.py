@@ -169,3 +169,28 @@ def test_an_unreachable_platform_is_transient(waits):
 def test_retry_after_may_be_an_http_date():
     assert 0 < retry_after_seconds("Wed, 21 Oct 2099 07:28:00 GMT")
     assert retry_after_seconds("soon") is None
+
+
+# Likes of thanks
+
+def test_x_like_likes_the_post_as_the_desk_account(api, platform_standin):
+    XReplies(api()).like(complaint("x", "1790000000000000009", "post", desk_account_id="1000000001"))
+    [request] = platform_standin.requests
+    assert (request.path, request.body) == ("/2/users/1000000001/likes", {"tweet_id": "1790000000000000009"})
+
+
+def test_facebook_like_posts_to_the_objects_likes_edge(api, platform_standin):
+    FacebookReplies(api("/v25.0")).like(complaint("facebook", "1_10", "comment"))
+    assert platform_standin.requests[0].path == "/v25.0/1_10/likes"
+
+
+def test_whatsapp_like_is_a_reaction_to_the_citizens_message(api, platform_standin):
+    whatsapp(api).like(complaint("whatsapp", "wamid.1", "message"))
+    body = platform_standin.requests[0].body
+    assert (body["type"], body["reaction"]["message_id"]) == ("reaction", "wamid.1")
+
+
+def test_instagram_and_old_whatsapp_messages_cannot_be_liked(api, platform_standin):
+    assert InstagramReplies(api("/v25.0")).like(complaint("instagram", "1", "comment")) is None
+    assert whatsapp(api, now=NOW + timedelta(days=2)).like(complaint("whatsapp", "wamid.1", "message")) is None
+    assert platform_standin.requests == []

@@ -45,6 +45,10 @@ class FacebookReplies:
         # A comment under a visitor post or under the citizen's comment: both are POST /{object-id}/comments.
         return str(self.api.post(f"{complaint.external_id}/comments", {"message": text})["id"])
 
+    def like(self, complaint: Complaint) -> str | None:
+        self.api.post(f"{complaint.external_id}/likes", {})
+        return f"like-{complaint.external_id}"
+
 
 class InstagramReplies:
     platform = "instagram"
@@ -66,3 +70,6 @@ class InstagramReplies:
         # Instagram threads are one level deep: a reply to a reply goes under the top-level comment.
         target = complaint.reply_to_id or complaint.external_id
         return str(self.api.post(f"{target}/replies", {"message": text})["id"])
+
+    def like(self, complaint: Complaint) -> str | None:
+        return None  # the Instagram Graph API cannot like comments or mentions

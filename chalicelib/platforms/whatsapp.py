@@ -9,6 +9,7 @@ from chalicelib.model import Complaint, parse_iso, utc_now
 from chalicelib.platforms.http import JsonApi
 
 SERVICE_WINDOW = timedelta(hours=24)
+THANKS_EMOJI = "\U0001F64F"   # folded hands: the desk's "like" of a citizen's thanks
 TEMPLATE_PARAMETER_LIMIT = 1000   # template parameters may hold no newlines and stay short
 
 
@@ -48,3 +49,10 @@ class WhatsAppReplies:
     def reply(self, complaint: Complaint, text: str) -> str:
         answer = self.api.post(f"{complaint.desk_account_id}/messages", self.message(complaint, text))
         return str(answer["messages"][0]["id"])
+
+    def like(self, complaint: Complaint) -> str | None:
+        if not self.in_service_window(complaint):
+            return None  # a reaction is a free-form message: only inside the window
+        reaction = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": complaint.author_id,
+                    "type": "reaction", "reaction": {"message_id": complaint.external_id, "emoji": THANKS_EMOJI}}
+        return str(self.api.post(f"{complaint.desk_account_id}/messages", reaction)["messages"][0]["id"])

@@ -38,3 +38,9 @@ class XReplies:
             return str(answer["data"]["dm_event_id"])
         answer = self.api.post("2/tweets", {"text": text, "reply": {"in_reply_to_tweet_id": complaint.external_id}})
         return str(answer["data"]["id"])
+
+    def like(self, complaint: Complaint) -> str | None:
+        if complaint.kind == "dm":
+            return None  # a DM cannot be liked
+        self.api.post(f"2/users/{complaint.desk_account_id}/likes", {"tweet_id": complaint.external_id})
+        return f"like-{complaint.external_id}"
