@@ -338,6 +338,8 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     for hit in gz.find(text):
         place = hit.place
         ids = in_state(place.districts)
+        if not ids and place.label not in seen_labels and not place.support_only:
+            cues.append(f"district: {place.kind} '{place.label}' is outside state {chosen_state}, ignored")
         if not ids or place.label in seen_labels:
             continue
         seen_labels.add(place.label)
