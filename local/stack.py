@@ -49,7 +49,7 @@ def banner(port: int, moto_port: int, outbox_port: int) -> str:
   Sent emails    http://127.0.0.1:{outbox_port}   (the local outbox: HTML as HQ would see it)
   HQ digest now:
       AWS_ENDPOINT_URL=http://127.0.0.1:{moto_port} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
-      .venv/bin/python -m chalicelib.digest_cli --state rj --period daily
+      .venv/bin/python -m chalicelib.digest_cli --state rj --period daily --day today
   Send a signed sample X mention:
       .venv/bin/python -m local.send_webhook --port {port} "@PoliceRajasthan meri bike chori ho gayi Jodhpur"
   Read it back:
