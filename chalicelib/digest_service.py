@@ -9,6 +9,7 @@ from chalicelib.counters import IST
 from chalicelib.digest import Period, build_digest, daily_period, shift_ending
 from chalicelib.digest_mail import names_for, render
 from chalicelib.model import iso, parse_iso
+from chalicelib.observability import logger
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ def send_digest(state: str, period: Period, analytics, mailer, now: datetime, br
                 force: bool = False) -> DigestRun:
     """Once per (state, period) unless forced; a failed send releases its claim so a retry sends it."""
     if not force and not analytics.claim_digest(state, period.id, iso(now)):
+        logger().info("digest already sent", extra={"state": state, "period": period.id})
         return DigestRun(state, period.id, sent=False)
     try:
         reads_before = analytics.items_read
@@ -47,7 +49,9 @@ def send_digest(state: str, period: Period, analytics, mailer, now: datetime, br
         if not force:
             analytics.release_digest(state, period.id)
         raise
-    return DigestRun(state, period.id, True, tuple(recipients), analytics.items_read - reads_before, message_id)
+    run = DigestRun(state, period.id, True, tuple(recipients), analytics.items_read - reads_before, message_id)
+    logger().info("digest sent", extra=run.to_dict())
+    return run
 
 
 def send_daily_digests(analytics, mailer, scheduled_at: str, settings) -> list[dict]:
