@@ -269,3 +269,7 @@ EVERYDAY_WORDS = (
 def test_no_everyday_word_alone_makes_a_complaint():
     flagged = [w for w in EVERYDAY_WORDS if up(w).actionable]
     assert flagged == []
+
+
+def test_sms_spellings_are_expanded():
+    assert up("sir meri fir nhi likh rhe thane wale, 3 din se chakkar kaat rha hu").group == "police_conduct"

@@ -46,6 +46,17 @@ DEV_FOLD = str.maketrans({
 DEV_NASAL_CLUSTER = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939])")
 DEV_SUFFIXES = ("ियो", "िया", "ाओ", "ाए", "ाइ", "ो", "े", "ा", "ि", "ु")
 
+# SMS spellings of Hinglish, expanded before folding ("fir nhi likh rhe" = "fir nahi likh rahe").
+ABBREVIATIONS = {
+    "nhi": "nahi", "nai": "nahi", "nahin": "nahi", "rha": "raha", "rhi": "rahi", "rhe": "rahe",
+    "kr": "kar", "krke": "karke", "krta": "karta", "krti": "karti", "krte": "karte", "krna": "karna",
+    "h": "hai", "hn": "hain", "gya": "gaya", "gyi": "gayi", "gye": "gaye", "ghr": "ghar", "ldka": "ladka",
+    "ldki": "ladki", "ldke": "ladke", "ldkiyon": "ladkiyon", "phn": "phone", "mob": "mobile",
+    "bhot": "bahut", "bht": "bahut", "hmare": "hamare", "hmari": "hamari", "hmara": "hamara",
+    "mje": "mujhe", "mjhe": "mujhe", "pics": "photos", "pic": "photo", "msg": "message", "msgs": "messages",
+    "insta": "instagram", "fb": "facebook", "wp": "whatsapp", "acc": "account", "bta": "bata",
+    "bate": "baatein", "baate": "baatein", "kuch": "kuch", "kch": "kuch", "sb": "sab", "pta": "pata",
+}
 LATIN_RULES = (
     (re.compile(r"chh|cch|chch"), "ch"),
     (re.compile(r"ph"), "f"),
@@ -82,6 +93,7 @@ def fold(token: str) -> str:
         t = DEV_NASAL_CLUSTER.sub("", t)
         return t.translate(DEV_FOLD)
     t = _ascii_fold(token).casefold()
+    t = ABBREVIATIONS.get(t, t)
     if not t.isdigit():
         for pattern, repl in LATIN_RULES:
             t = pattern.sub(repl, t)
