@@ -51,7 +51,7 @@ ABBREVIATIONS = {
     "nhi": "nahi", "nai": "nahi", "nahin": "nahi", "rha": "raha", "rhi": "rahi", "rhe": "rahe",
     "kr": "kar", "krke": "karke", "krta": "karta", "krti": "karti", "krte": "karte", "krna": "karna",
     "h": "hai", "hn": "hain", "gya": "gaya", "gyi": "gayi", "gye": "gaye", "ghr": "ghar", "ldka": "ladka",
-    "ldki": "ladki", "ldke": "ladke", "ldkiyon": "ladkiyon", "phn": "phone", "mob": "mobile",
+    "ldki": "ladki", "ldke": "ladke", "ldkiyon": "ladkiyon", "phn": "phone",
     "bhot": "bahut", "bht": "bahut", "hmare": "hamare", "hmari": "hamari", "hmara": "hamara",
     "mje": "mujhe", "mjhe": "mujhe", "pics": "photos", "pic": "photo", "msg": "message", "msgs": "messages",
     "insta": "instagram", "fb": "facebook", "wp": "whatsapp", "acc": "account", "bta": "bata",
