@@ -40,7 +40,7 @@ def main(argv=None) -> int:
         period = shift_ending(now, settings.digest_shift_start_hours_ist)
     run = send_digest(args.state, period, wiring.analytics(), wiring.mailer(), now, settings.digest_breaches_shown,
                       force=True)
-    print(json.dumps(run.to_dict(), indent=2))
+    print(json.dumps(run.to_dict()))
     return 0
 
 
