@@ -94,4 +94,5 @@ def shift_digest(event):
 
 @app.on_sqs_message(queue=OUTBOUND_QUEUE, batch_size=5)
 def send_replies(event):
-    return replies.send_batch(event, wiring.store(), wiring.queues(), wiring.reply_clients())
+    return replies.send_batch(event, wiring.store(), wiring.queues(), wiring.reply_clients(),
+                              event.context.get_remaining_time_in_millis, wiring.settings().reply_time_reserve_ms)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Mapping, Protocol
+from typing import Callable, Mapping, Protocol
 
 from chalicelib.model import AuditEvent, Complaint, iso, new_id, utc_now
 from chalicelib.observability import logger
@@ -116,12 +116,17 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
     return "sent"
 
 
-def send_batch(records, store, queues, clients: Mapping[str, ReplyClient]) -> dict:
+def send_batch(records, store, queues, clients: Mapping[str, ReplyClient],
+               time_left_ms: Callable[[], int] | None = None, reserve_ms: int = 0) -> dict:
     """Each record on its own. A rejected reply goes to the DLQ at once (the desk may fix and replay it);
-    a platform that stays busy leaves its message for SQS to deliver again."""
+    a platform that stays busy leaves its message for SQS to deliver again, and so do the records the
+    Lambda has no time left for: fewer than `reserve_ms` of the context's `time_left_ms`."""
     failures = []
     for record in records:
         message_id = record.to_dict()["messageId"]
+        if time_left_ms and time_left_ms() < reserve_ms:
+            failures.append({"itemIdentifier": message_id})
+            continue
         try:
             reply = OutboundReply.from_body(record.body)
             send_reply(reply, store, clients)

@@ -40,6 +40,8 @@ class Settings:
     whatsapp_template_language: str = "hi"
     reply_retry_budget_seconds: float = 8.0
     platform_timeout_seconds: float = 5.0
+    # A reply is started only with this much Lambda time left: the retry budget plus three timed-out attempts.
+    reply_time_reserve_ms: int = 25_000
 
 
 class MissingSettingError(RuntimeError):
@@ -79,4 +81,5 @@ def load_settings() -> Settings:
         whatsapp_template_language=os.environ.get("WHATSAPP_TEMPLATE_LANGUAGE", "hi"),
         reply_retry_budget_seconds=float(os.environ.get("REPLY_RETRY_BUDGET_SECONDS", 8.0)),
         platform_timeout_seconds=float(os.environ.get("PLATFORM_TIMEOUT_SECONDS", 5.0)),
+        reply_time_reserve_ms=int(os.environ.get("REPLY_TIME_RESERVE_MS", 25_000)),
     )

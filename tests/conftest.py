@@ -109,6 +109,7 @@ def platforms_at_standin(aws, platform_standin, monkeypatch):
     monkeypatch.setenv("X_API_URL", platform_standin.url)
     monkeypatch.setenv("GRAPH_API_URL", f"{platform_standin.url}/v25.0")
     monkeypatch.setenv("REPLY_RETRY_BUDGET_SECONDS", "2")
+    monkeypatch.setenv("REPLY_TIME_RESERVE_MS", "0")   # chalice.test's Lambda context has only 3 s
     wiring.settings.cache_clear()
     yield platform_standin
     wiring.settings.cache_clear()

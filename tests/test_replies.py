@@ -140,3 +140,15 @@ def test_a_like_is_sent_without_text(send, complaint, store, platforms_at_standi
 def test_an_empty_text_reply_is_refused(send, complaint, store, platforms_at_standin):
     send(reply(complaint, text="  "))
     assert platforms_at_standin.replies() == [] and len(audit(store, complaint, "reply_failed")) == 1
+
+
+def test_records_the_lambda_has_no_time_left_for_are_left_for_sqs(complaint, store, queues, platforms_at_standin):
+    from chalice.app import SQSEvent
+
+    from chalicelib import replies, wiring
+
+    event = SQSEvent(outbound_event(reply(complaint)), context=None)
+    result = replies.send_batch(event, store, queues, wiring.reply_clients(), time_left_ms=lambda: 10_000,
+                                reserve_ms=25_000)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
+    assert platforms_at_standin.replies() == []
