@@ -37,3 +37,15 @@ def test_whatsapp_complaint_is_acknowledged_on_whatsapp_with_its_reference(local
     assert request["path"] == "/v25.0/5000000001/messages"
     assert request["body"]["to"] == message["from"] and request["body"]["context"] == {"message_id": message["id"]}
     assert reference in get(f"{local_stack.platforms}/")
+
+
+@pytest.mark.parametrize("arguments", [
+    ["--platform", "facebook", "Ajmer me chain snatching hui"],
+    ["--platform", "instagram", "Jaipur MI Road par do ghante se jam"],
+    ["--platform", "whatsapp", "--lat", "26.27", "--lon", "73.01", "Paota Circle"],
+])
+def test_send_webhook_delivers_a_signed_sample_for_each_meta_platform(local_stack, arguments, capsys):
+    from local.send_webhook import main
+
+    assert main(["--port", str(local_stack.port), *arguments]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == 200
