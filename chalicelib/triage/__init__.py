@@ -156,18 +156,16 @@ def _mentions(mentions: object) -> tuple[str, ...]:
 
 
 def _score(hits: list[Hit]) -> tuple[dict[str, float], dict[str, str]]:
-    """A category scores the distinct words its cues cover, plus a little for each extra cue:
-    "land grabbing" and "grabbed & land" are one piece of evidence, not two."""
+    """A category scores the distinct words its cues cover: "land grabbing" and "grabbed & land"
+    are one piece of evidence, not two."""
     stop = stopwords()
     words: dict[str, set[str]] = {}
-    rules: dict[str, set[tuple]] = {}
     best: dict[str, Hit] = {}
     for h in hits:
         words.setdefault(h.key, set()).update(s for part in h.parts for s in part if s != "=" and s not in stop)
-        rules.setdefault(h.key, set()).add(h.parts)
         if h.key not in best or h.weight > best[h.key].weight:
             best[h.key] = h
-    scores = {k: max(1, len(w)) + 0.25 * (len(rules[k]) - 1) for k, w in words.items()}
+    scores = {k: float(max(1, len(w))) for k, w in words.items()}
     return scores, {k: f"keyword '{h.pattern}'" for k, h in best.items()}
 
 
