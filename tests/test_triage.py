@@ -273,3 +273,8 @@ def test_no_everyday_word_alone_makes_a_complaint():
 
 def test_sms_spellings_are_expanded():
     assert up("sir meri fir nhi likh rhe thane wale, 3 din se chakkar kaat rha hu").group == "police_conduct"
+
+
+def test_an_unclassified_incident_reaches_hq_but_no_district_queue():
+    result = up("Lucknow me raat ko kuch log aaye aur todfod karke chale gaye")
+    assert result.actionable and result.category == "general_query" and result.district is None

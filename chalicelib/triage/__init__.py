@@ -134,7 +134,12 @@ def _triage(post: TriageInput) -> TriageResult:
     # Cues reach digests and logs outside the district: for a protected victim they must not carry
     # the village, locality or profile location that was matched (BNS s.72, Nipun Saxena).
     cues.extend(_redact(res.cues) if sensitive else res.cues)
-    return TriageResult(True, c.id, c.group, priority, res.district, sensitive, tuple(cues), text.language)
+    district = res.district
+    if "unclassified" in flags and district:
+        # A guess at "actionable" must not cost a district its attention: HQ reads it first.
+        cues.append(f"district: {district} named, but the complaint is unclassified -> HQ decides")
+        district = None
+    return TriageResult(True, c.id, c.group, priority, district, sensitive, tuple(cues), text.language)
 
 
 QUOTED = re.compile(r"'[^']*'")
@@ -215,6 +220,11 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     if request or "complaint" in flags or "danger_now" in flags and first_person:
         # Complaint words but no category: still a complaint, HQ classifies it.
         return "general_query"
+    if "harm" in flags:
+        # "...tod kar laptop nikal liya": something happened, but no rule knows what. HQ reads it,
+        # and it goes to no district queue (see _triage).
+        flags.add("unclassified")
+        return "general_query"
     return "na_unrelated"
 
 
@@ -240,7 +250,9 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
 
 
 def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
-    if c.id == "general_query" and "complaint" in flags:
+    if c.id == "general_query" and ("complaint" in flags or "unclassified" in flags):
+        if "injury" in flags or "urgent" in flags:
+            return "P1", "unclassified, someone hurt or in danger"
         return "P2", "unclassified complaint"
     if c.group == "service_request":
         return "P3", "routine service request"
