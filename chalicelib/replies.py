@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Mapping, Protocol
 
 from chalicelib.model import AuditEvent, Complaint, iso, new_id, utc_now
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger
 from chalicelib.platforms.http import PermanentPlatformError, TransientPlatformError, UncertainOutcomeError
 from chalicelib.resources import OUTBOUND_QUEUE
 
@@ -80,7 +80,7 @@ def _reject(reply: OutboundReply, store, reason: str) -> ReplyRejectedError:
 
 
 def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) -> str:
-    """Post one reply. Returns sent | already_sent | uncertain; raises ReplyRejectedError or
+    """Post one reply. Returns sent | already_sent | uncertain | not_possible; raises ReplyRejectedError or
     TransientPlatformError (the message stays in the queue for a later try)."""
     complaint = store.get(reply.complaint_id)
     client = clients.get(complaint.platform)
@@ -129,11 +129,13 @@ def send_batch(records, store, queues, clients: Mapping[str, ReplyClient],
             continue
         try:
             reply = OutboundReply.from_body(record.body)
-            send_reply(reply, store, clients)
+            count("Replies", outcome=send_reply(reply, store, clients), purpose=reply.purpose)
         except ReplyRejectedError as error:
             logger().warning("reply rejected; parked in the DLQ", extra={"message_id": message_id, "error": str(error)})
             queues.send(OUTBOUND_DLQ, reply.to_dict())
+            count("Replies", outcome="rejected", purpose=reply.purpose)
         except Exception:  # one bad message must not fail its batch: it is reported and retried alone
             logger().exception("reply not sent; left for retry", extra={"message_id": message_id})
             failures.append({"itemIdentifier": message_id})
+            count("Replies", outcome="retry")
     return {"batchItemFailures": failures}

@@ -19,7 +19,8 @@ from constructs import Construct
 from chalicelib.resources import dlq_names, queue_specs, table_definition
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS = ("X_CONSUMER_SECRET", "META_APP_SECRET", "META_VERIFY_TOKEN", "JWT_SECRET")
+SECRETS = ("X_CONSUMER_SECRET", "META_APP_SECRET", "META_VERIFY_TOKEN", "JWT_SECRET",
+           "X_USER_TOKEN", "META_PAGE_TOKEN", "WHATSAPP_TOKEN")   # the last three post replies to citizens
 
 
 def _attribute(definition: dict, name: str) -> dynamodb.Attribute:
