@@ -74,7 +74,8 @@ LATIN_RULES = (
 # Stems that must not meet a neighbour: FIR is not fire, pati (husband) is not pata (known).
 STEM_EXCEPTIONS = {"fir": "fir.", "firs": "fir.", "pati": "pati", "पति": "पति", "pitai": "pitai",
                    "parking": "parking", "आगे": "आगे",
-                   "hatia": "hatya"}  # hatya (murder) is not hata (removed) nor hate
+                   "hatia": "hatya",  # hatya (murder) is not hata (removed) nor hate
+                   "sabas": "sabas"}  # shabash is not sab (all)
 # Gender survives stemming where it decides a category (ladki/ladkiyon vs ladka/ladke, beti vs beta).
 GENDERED = (
     (re.compile(r"^(ladk|bet)i(on|an|a|o)?$"), r"\1i"),
