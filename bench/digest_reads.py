@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
-                   "APP_STAGE": "test", "POWERTOOLS_METRICS_DISABLED": "true"})
+                   "APP_STAGE": "test", "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"})
 
 COMPLAINTS = 50_000
 DAYS = 28

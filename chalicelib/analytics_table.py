@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections import Counter
 
 from chalicelib import aws
-from chalicelib.counters import is_open_breach, slot_of, tallies
+from chalicelib.counters import district_of, is_open_breach, slot_of, tallies
 from chalicelib.model import Complaint
 
 
 def counter_pk(state: str, slot_key: str) -> str:
     return f"AGG#{state}#{slot_key}"
+
+
+OPEN_BREACHES_SLOT = "OPEN"            # a gauge per district, not a time slot: +1 on a breach, -1 at its answer
 
 
 def breach_key(state: str, complaint_id: str) -> dict:
@@ -59,12 +62,20 @@ def breach_item(complaint: Complaint) -> dict:
     return {k: v for k, v in item.items() if v is not None}
 
 
+def _open_gauge(complaint: Complaint, change: int) -> dict:
+    return _add_counts(counter_pk(complaint.state, OPEN_BREACHES_SLOT), district_of(complaint),
+                       Counter(open_breaches=change))
+
+
 def breach_actions(before: Complaint | None, after: Complaint) -> list[dict]:
+    """The open-breach list and the per-district count of open breaches, kept together."""
     was_open, is_open = is_open_breach(before), is_open_breach(after)
-    if is_open and (not was_open or before.district != after.district):
-        return [{"Put": {"Item": breach_item(after)}}]
+    if is_open and not was_open:
+        return [{"Put": {"Item": breach_item(after)}}, _open_gauge(after, 1)]
+    if is_open and before.district != after.district:
+        return [{"Put": {"Item": breach_item(after)}}, _open_gauge(before, -1), _open_gauge(after, 1)]
     if was_open and not is_open:
-        return [{"Delete": {"Key": breach_key(before.state, before.id)}}]
+        return [{"Delete": {"Key": breach_key(before.state, before.id)}}, _open_gauge(before, -1)]
     return []
 
 
@@ -106,6 +117,11 @@ class AnalyticsTable:
                 rows.append({**{k: v for k, v in item.items() if k not in ("pk", "sk", "type")},
                              "district": item["sk"]})
         return rows
+
+    def open_breach_counts(self, state: str) -> dict[str, int]:
+        """Open breaches now, by district (districts with none are left out)."""
+        rows = self.counter_rows(state, [OPEN_BREACHES_SLOT])
+        return {row["district"]: row["open_breaches"] for row in rows if row.get("open_breaches")}
 
     def open_breaches(self, state: str, limit: int) -> list[dict]:
         """The oldest open breaches first: complaint ids are ULIDs, so the sort key is the arrival order."""

@@ -79,7 +79,7 @@ def is_open_breach(complaint: Complaint | None) -> bool:
                 and complaint.status not in (Status.RESOLVED, Status.NOT_ACTIONABLE))
 
 
-def _district(complaint: Complaint) -> str:
+def district_of(complaint: Complaint) -> str:
     return complaint.district or UNASSIGNED
 
 
@@ -90,7 +90,7 @@ def _triaged(before: Complaint | None, after: Complaint) -> list[Tally]:
     counts = {kind: 1, CATEGORY_PREFIX + (after.category or UNASSIGNED): 1}
     if after.group:
         counts[GROUP_PREFIX + after.group] = 1
-    return [Tally(after.received_at, _district(after), counts)]
+    return [Tally(after.received_at, district_of(after), counts)]
 
 
 def _first_response(after: Complaint) -> Tally:
@@ -102,7 +102,7 @@ def _first_response(after: Complaint) -> Tally:
         counts["misinfo_responded"] = 1
         if seconds <= MISINFORMATION_TARGET.total_seconds():
             counts["misinfo_within_5m"] = 1
-    return Tally(after.first_response_at, _district(after), counts)
+    return Tally(after.first_response_at, district_of(after), counts)
 
 
 def tallies(before: Complaint | None, after: Complaint) -> list[Tally]:
@@ -112,14 +112,14 @@ def tallies(before: Complaint | None, after: Complaint) -> list[Tally]:
         found.append(Tally(after.received_at, UNASSIGNED, {"received": 1}))
     found += _triaged(before, after)
     if after.routed_at and not (before and before.routed_at):
-        found.append(Tally(after.routed_at, _district(after), {"routed": 1}))
+        found.append(Tally(after.routed_at, district_of(after), {"routed": 1}))
     if after.first_response_at and not (before and before.first_response_at):
         found.append(_first_response(after))
     breached = breach_moment(after)
     if breached and not (before and breach_moment(before)):
         # Charged to the district that held it while the window ran, even if this change escalates it elsewhere.
-        found.append(Tally(breached, _district(before if before and before.district else after), {"breached": 1}))
+        found.append(Tally(breached, district_of(before if before and before.district else after), {"breached": 1}))
     if after.resolved_at and not (before and before.resolved_at):
-        found.append(Tally(after.resolved_at, _district(after), {"resolved": 1}))
+        found.append(Tally(after.resolved_at, district_of(after), {"resolved": 1}))
     return found
 

@@ -97,6 +97,7 @@ class DistrictFigures:
     mean_seconds: float | None
     median_bucket: str | None
     p90_bucket: str | None
+    open_breaches: int               # now, whenever they breached
 
     @property
     def compliance(self) -> float | None:
@@ -149,8 +150,12 @@ class Digest:
     movers: list[Change]
     focus: dict[str, list[Change]]
     district_categories: list[tuple[str, list[tuple[str, int]]]]
-    open_breaches: list[OpenBreach]
-    breaches_truncated: bool
+    open_breaches: list[OpenBreach]  # the oldest ones
+    open_breach_total: int
+
+    @property
+    def breaches_truncated(self) -> bool:
+        return self.open_breach_total > len(self.open_breaches)
 
     @property
     def compliance(self) -> float | None:
@@ -175,11 +180,11 @@ def by_district(rows) -> dict[str, Counter]:
     return {district: add_up(district_rows) for district, district_rows in grouped.items()}
 
 
-def district_figures(district: str, counts: Counter, names: Names) -> DistrictFigures:
+def district_figures(district: str, counts: Counter, open_now: int, names: Names) -> DistrictFigures:
     responded = counts["first_responded"]
     return DistrictFigures(district, names.district(district), responded, counts["sla_met"], counts["breached"],
                            counts["response_seconds"] / responded if responded else None,
-                           quantile_bucket(counts, 0.5), quantile_bucket(counts, 0.9))
+                           quantile_bucket(counts, 0.5), quantile_bucket(counts, 0.9), open_now)
 
 
 def prefixed(counts: Counter, prefix: str) -> Counter:
@@ -237,11 +242,13 @@ def open_breach(item: dict, now: datetime, names: Names) -> OpenBreach:
                       (now - parse_iso(item["received_at"])).total_seconds(), what)
 
 
-def build_digest(state: str, period: Period, rows: list[dict], previous_rows: list[dict], breaches: list[dict],
-                 breach_limit: int, now: datetime, names: Names) -> Digest:
+def build_digest(state: str, period: Period, rows: list[dict], previous_rows: list[dict], oldest_breaches: list[dict],
+                 open_counts: dict[str, int], now: datetime, names: Names) -> Digest:
+    """open_counts: open breaches now by district; oldest_breaches: the open-breach items to list."""
     current, previous = by_district(rows), by_district(previous_rows)
-    figures = sorted((district_figures(d, c, names) for d, c in current.items()
-                      if c["first_responded"] or c["breached"]), key=lambda f: f.name)
+    active = {d for d, c in current.items() if c["first_responded"] or c["breached"]} | set(open_counts)
+    figures = sorted((district_figures(d, current.get(d, Counter()), open_counts.get(d, 0), names) for d in active),
+                     key=lambda f: f.name)
     league = sorted((f for f in figures if f.first_responded and f.district not in names.desks),
                     key=lambda f: (f.mean_seconds, f.name))
     totals = add_up(current.values())
@@ -251,8 +258,8 @@ def build_digest(state: str, period: Period, rows: list[dict], previous_rows: li
         response_buckets=[(BUCKET_LABELS[name], totals[name]) for name, _ in RESPONSE_BUCKETS],
         category_counts=categories, movers=movers, focus=focus_groups(current, previous, names),
         district_categories=district_categories(current, names),
-        open_breaches=[open_breach(item, now, names) for item in breaches[:breach_limit]],
-        breaches_truncated=len(breaches) > breach_limit)
+        open_breaches=[open_breach(item, now, names) for item in oldest_breaches],
+        open_breach_total=sum(open_counts.values()))
 
 
 def duration_text(seconds: float | None) -> str:

@@ -74,9 +74,8 @@ def charts(digest: Digest) -> tuple[InlineImage, ...]:
 
 def render(digest: Digest) -> DigestEmail:
     state_name = STATE_NAMES.get(digest.state, digest.state.upper())
-    breaches = f"{len(digest.open_breaches)}{'+' if digest.breaches_truncated else ''}"
     subject = (f"{state_name}: SLA digest {digest.period.label} · compliance {percent_text(digest.compliance)}, "
-               f"{breaches} open breaches")
+               f"{digest.open_breach_total} open breaches")
     context = {"digest": digest, "state_name": state_name, "period_label": digest.period.label,
                "subject": subject, "totals_rows": TOTALS_ROWS,
                "focus_groups": [(group, *FOCUS_HEADINGS[group]) for group in digest.focus]}

@@ -41,7 +41,8 @@ def send_digest(state: str, period: Period, analytics, mailer, now: datetime, br
         reads_before = analytics.items_read
         digest = build_digest(state, period, analytics.counter_rows(state, period.slot_keys()),
                               analytics.counter_rows(state, period.previous().slot_keys()),
-                              analytics.open_breaches(state, breach_limit + 1), breach_limit, now, names_for(state))
+                              analytics.open_breaches(state, breach_limit), analytics.open_breach_counts(state),
+                              now, names_for(state))
         email = render(digest)
         recipients = state_addresses(state, "digest")
         message_id = mailer.send(recipients, email.subject, email.text, email.html, email.images)

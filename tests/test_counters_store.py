@@ -120,3 +120,17 @@ def test_even_a_change_that_completes_everything_at_once_touches_each_item_once_
 
     keys = [(body["Key"]["pk"], body["Key"]["sk"]) for action in actions for body in action.values()]
     assert len(keys) == len(set(keys)) <= 12     # DynamoDB refuses a transaction that names one item twice
+
+
+def test_the_count_of_open_breaches_follows_escalation_and_the_first_response(store, analytics):
+    new = stored(store, new_complaint())
+    routed = store.update(new, new.evolve(status=Status.ROUTED, district="rj-jodhpur",
+                                          routed_at="2026-11-23T03:01:00.000Z", sla_due_at="2026-11-23T05:00:00.000Z"))
+    breached = store.update(routed, routed.evolve(breached_at="2026-11-23T05:00:30.000Z"))
+    assert analytics.open_breach_counts("rj") == {"rj-jodhpur": 1}
+
+    escalated = store.update(breached, breached.evolve(district="rj-hq"))
+    assert analytics.open_breach_counts("rj") == {"rj-hq": 1}
+
+    store.update(escalated, escalated.first_responded("2026-11-23T05:10:00.000Z"))
+    assert analytics.open_breach_counts("rj") == {}

@@ -8,7 +8,7 @@ from chalicelib.digest import build_digest, daily_period
 from chalicelib.digest_mail import names_for, render
 from chalicelib.mail import build_message
 from local.outbox import from_raw
-from tests.test_digest_figures import BREACHES, TODAY, YESTERDAY
+from tests.test_digest_figures import BREACHES, OPEN_NOW, TODAY, YESTERDAY
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def test_the_digest_renders_with_its_charts_in_chromium():
     from playwright.sync_api import sync_playwright
 
-    digest = build_digest("rj", daily_period(date(2026, 11, 22)), TODAY, YESTERDAY, BREACHES, 5,
+    digest = build_digest("rj", daily_period(date(2026, 11, 22)), TODAY, YESTERDAY, BREACHES, OPEN_NOW,
                           datetime(2026, 11, 23, 2, 30, tzinfo=timezone.utc), names_for("rj"))
     email = render(digest)
     page_html = from_raw(build_message("desk@police.example.in", ["hq@example.in"], email.subject, email.text,

@@ -85,6 +85,7 @@ def test_the_digest_reports_the_days_figures(day_of_complaints):
     text = next(p for p in next(m for m in sent_emails() if "Rajasthan" in m["Subject"]).walk()
                 if p.get_content_type() == "text/plain").get_content()
     assert "Received: 3" in text and "First responded: 2" in text and "SLA compliance: 66.7%" in text
+    assert "Open breaches now: 1" in text
     assert "Misinformation answered within 5 min: 1 of 1 (100%)" in text
     assert "प्राप्त / Received" in text
 
@@ -122,7 +123,8 @@ def test_shift_digests_go_out_only_at_configured_shift_starts(day_of_complaints)
 def test_a_daily_digest_reads_a_few_items_not_the_complaints(day_of_complaints):
     rajasthan = next(r for r in send_daily() if r["state"] == "rj")
 
-    assert rajasthan["items_read"] == 4      # 22 Nov: unassigned + 2 districts; the open breach; 21 Nov: none
+    # 22 Nov: unassigned + 2 districts; 21 Nov: none; the open breach and Jodhpur's count of open breaches
+    assert rajasthan["items_read"] == 5
 
 
 def test_nothing_identifying_the_victim_of_a_sensitive_complaint_appears_in_the_digest(store):

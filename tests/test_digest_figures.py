@@ -41,12 +41,13 @@ BREACHES = [
     {"complaint_id": "01JNEWER", "district": "rj-balotra", "received_at": "2026-11-23T01:00:00.000Z",
      "sensitive": True},
 ]
+OPEN_NOW = {"rj-jodhpur": 1, "rj-balotra": 1}
 NOW = datetime(2026, 11, 23, 2, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def digest():
-    return build_digest("rj", daily_period(date(2026, 11, 22)), TODAY, YESTERDAY, BREACHES, 1, NOW, NAMES)
+    return build_digest("rj", daily_period(date(2026, 11, 22)), TODAY, YESTERDAY, BREACHES[:1], OPEN_NOW, NOW, NAMES)
 
 
 def test_totals_add_up_every_district(digest):
@@ -105,21 +106,32 @@ def test_which_areas_report_what(digest):
         ("HQ desk", [("General query", 2)])]
 
 
-def test_open_breaches_show_age_and_district_oldest_first_up_to_the_limit(digest):
+def test_open_breaches_show_age_and_district_and_how_many_are_not_listed(digest):
     assert [(b.reference, b.district, b.what, duration_text(b.age_seconds)) for b in digest.open_breaches] == [
         ("01JOLDEST", "Jodhpur", "Vehicle theft", "2 h 30 min")]
-    assert digest.breaches_truncated
+    assert (digest.open_breach_total, digest.breaches_truncated) == (2, True)
+
+
+def test_open_breaches_now_per_district(digest):
+    assert {d.name: d.open_breaches for d in digest.districts} == {"Balotra": 1, "HQ desk": 0, "Jodhpur": 1}
+
+
+def test_a_district_with_only_older_open_breaches_still_shows_in_the_compliance_table():
+    digest = build_digest("rj", daily_period(date(2026, 11, 22)), [], [], [], {"rj-balotra": 3}, NOW, NAMES)
+    assert [(d.name, d.open_breaches, d.compliance, d.first_responded) for d in digest.districts] == [
+        ("Balotra", 3, None, 0)]
+    assert digest.league == []
 
 
 def test_an_open_breach_of_a_sensitive_complaint_shows_no_category():
-    digest = build_digest("rj", daily_period(date(2026, 11, 22)), [], [], BREACHES[1:], 5, NOW, NAMES)
+    digest = build_digest("rj", daily_period(date(2026, 11, 22)), [], [], BREACHES[1:], {"rj-balotra": 1}, NOW, NAMES)
     assert [(b.district, b.what) for b in digest.open_breaches] == [("Balotra", "protected (sensitive)")]
 
 
 def test_hourly_rows_of_one_district_are_summed():
     rows = [{"district": "rj-jodhpur", "first_responded": 1, "sla_met": 1, "response_seconds": 100, "rt_2m": 1},
             {"district": "rj-jodhpur", "first_responded": 1, "breached": 1, "response_seconds": 8000, "rt_4h": 1}]
-    digest = build_digest("rj", shift_ending(NOW, (6, 14, 22)), rows, [], [], 5, NOW, NAMES)
+    digest = build_digest("rj", shift_ending(NOW, (6, 14, 22)), rows, [], [], {}, NOW, NAMES)
     assert [(d.first_responded, d.mean_seconds, d.compliance) for d in digest.league] == [(2, 4050.0, 50.0)]
 
 
