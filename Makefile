@@ -11,9 +11,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-# Browser tests use Debian's Chromium (Playwright's own browser download does not work offline).
+# Browser tests use Debian's Chromium (Playwright's own browser download does not work offline),
+# with a Devanagari font so Hindi labels render in screenshots.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && dpkg -s fonts-lohit-deva >/dev/null 2>&1) || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-lohit-deva >/dev/null)
 
 local: $(VENV)/.installed
 	$(PY) -m local.stack
