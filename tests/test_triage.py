@@ -278,3 +278,9 @@ def test_sms_spellings_are_expanded():
 def test_an_unclassified_incident_reaches_hq_but_no_district_queue():
     result = up("Lucknow me raat ko kuch log aaye aur todfod karke chale gaye")
     assert result.actionable and result.category == "general_query" and result.district is None
+
+
+@pytest.mark.parametrize("text", ["Sikar me bike chori", "Jhansi me paise chori", "चूरू में बाइक चोरी"])
+def test_a_district_name_is_never_read_as_a_keyword(text):
+    # Sikar/shikar (hunting), Jhansi/jhansa (a con), Churu/chura (stole) stem alike
+    assert rj(text).category in ("vehicle_theft", "theft")

@@ -85,7 +85,14 @@ def _triage(post: TriageInput) -> TriageResult:
     text = analyse(raw[:MAX_CHARS], hinglish_markers())
     cues: list[str] = []
 
-    hits = _category_matcher().match(content_stems(text.stems), text.stems)
+    # Place names are not words: Sikar is not shikar (hunting), Jhansi not jhansa, Churu not chura.
+    from chalicelib.triage.places import gazetteer  # loaded once, on the first post
+
+    stems = list(text.stems)
+    for _, start, end in gazetteer().spans(text):
+        stems[start:end] = ["##"] * (end - start)
+    stems = tuple(stems)
+    hits = _category_matcher().match(content_stems(stems), stems)
     scores, reasons = _score(hits)
     cue_hits = cue_matcher().match(text.stems)
     flags = {h.key for h in cue_hits}

@@ -166,7 +166,24 @@ class Gazetteer:
 
     # -- text -------------------------------------------------------------------------------------
     def find(self, text: Text) -> list[Found]:
-        """Places named in the text, longest match first, without overlaps."""
+        """Places named in the text, in order, each marked when it is part of a route name."""
+        tokens = text.tokens
+        spans = self.spans(text)
+        found: list[Found] = []
+        k = 0
+        while k < len(spans):
+            # A run of adjacent place names followed by a route word is a road's name.
+            j = k
+            while j + 1 < len(spans) and spans[j + 1][1] == spans[j][2]:
+                j += 1
+            stop = spans[j][2]
+            route = stop < len(tokens) and tokens[stop] in _route_words()
+            found.extend(Found(spans[m][0], route) for m in range(k, j + 1))
+            k = j + 1
+        return found
+
+    def spans(self, text: Text) -> list[tuple[Place, int, int]]:
+        """(place, first token, end token) of each place name, longest match first, no overlaps."""
         tokens, originals = text.tokens, text.originals
         spans: list[tuple[Place, int, int]] = []
         i, n = 0, len(tokens)
@@ -189,18 +206,7 @@ class Gazetteer:
                 continue
             spans.append((place, i, i + length))
             i += length
-        found: list[Found] = []
-        k = 0
-        while k < len(spans):
-            # A run of adjacent place names followed by a route word is a road's name.
-            j = k
-            while j + 1 < len(spans) and spans[j + 1][1] == spans[j][2]:
-                j += 1
-            stop = spans[j][2]
-            route = stop < len(tokens) and tokens[stop] in _route_words()
-            found.extend(Found(spans[m][0], route) for m in range(k, j + 1))
-            k = j + 1
-        return found
+        return spans
 
     def _typo(self, token: str) -> tuple[Place, int] | None:
         if len(token) < FUZZY_MIN - 1 or not token.isascii() or token.isdigit():
