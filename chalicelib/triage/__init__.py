@@ -6,6 +6,17 @@ first use and cached. Rules follow ../shared/TRIAGE.md.
     from chalicelib.triage import TriageInput, triage
     triage(TriageInput(text="Jodhpur ke Paota me bike chori ho gayi", mentions=("PoliceRajasthan",)))
 
+How a post is read:
+1. normalise (normalise.py): NFC, nukta/anusvara/chandrabindu folding, romanised spelling variants,
+   SMS spellings, handles/hashtags/URLs/emoji separated; place names masked so Sikar is not shikar;
+2. category (lexicon.py + data/taxonomy.csv): keyword phrases and co-occurrences score categories by
+   the distinct words they cover; ties go to the more urgent, then the more specific category;
+   thanks/praise/greetings/politics/spam cues decide "not actionable" unless the post asks for
+   something; a post with complaint words but no category reaches HQ as general_query;
+3. priority: the category default, escalated to P1 for danger now (in progress, armed, injured,
+   vulnerable or child victims, unrest) and never above P3 for service requests;
+4. district (places.py): tagged account > place in text > geotag > profile location; ties -> None.
+
 Not actionable posts get the category of their kind (na_thanks, na_greeting, na_praise,
 na_political, na_spam, na_unrelated), group 'not_actionable', priority P3 and no district: they
 are stored and counted, never routed.
