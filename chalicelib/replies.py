@@ -101,8 +101,9 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
     except TransientPlatformError:
         store.release_reply(reply.reply_id)
         raise
-    except UncertainOutcomeError as error:
-        # The claim stays: a second post is worse than a missing one, and the desk is told to check.
+    except (UncertainOutcomeError, KeyError, IndexError, TypeError) as error:
+        # No answer, or a success answer without the message id we expect: it may be posted. The claim stays
+        # (a second post is worse than a missing one) and the desk is told to check.
         store.add_event(_audit(reply, "reply_uncertain", error=str(error)))
         return "uncertain"
     if message_id is None:

@@ -33,7 +33,7 @@ class Recorded:
 @dataclass
 class Answer:
     status: int
-    body: dict
+    body: dict | str                 # a str is sent as it is: a platform answering something that is not JSON
     headers: dict = field(default_factory=dict)
     delay: float = 0.0               # seconds before answering: a platform too slow for the client's timeout
 
@@ -145,7 +145,8 @@ class PlatformStandIn:
             def _reply(self, recorded: Recorded):
                 answer = standin.answer(recorded)
                 time.sleep(answer.delay)
-                self._send(answer.status, json.dumps(answer.body).encode(), "application/json", answer.headers)
+                raw = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
+                self._send(answer.status, raw.encode(), "application/json", answer.headers)
 
         return Handler
 

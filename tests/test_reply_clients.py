@@ -194,3 +194,15 @@ def test_instagram_and_old_whatsapp_messages_cannot_be_liked(api, platform_stand
     assert InstagramReplies(api("/v25.0")).like(complaint("instagram", "1", "comment")) is None
     assert whatsapp(api, now=NOW + timedelta(days=2)).like(complaint("whatsapp", "wamid.1", "message")) is None
     assert platform_standin.requests == []
+
+
+def test_a_post_answered_200_without_json_is_uncertain(api, platform_standin):
+    platform_standin.script(Answer(200, "<html>ok</html>"))
+    with pytest.raises(UncertainOutcomeError):
+        FacebookReplies(api("/v25.0")).reply(complaint("facebook", "1_10", "comment"), "hi")
+
+
+def test_a_read_answered_200_without_json_is_transient(api, platform_standin):
+    platform_standin.script(*[Answer(200, "<html>maintenance</html>")] * 3)
+    with pytest.raises(TransientPlatformError):
+        GraphLookup(api("/v25.0")).facebook_object("1_10")

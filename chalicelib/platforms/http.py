@@ -5,8 +5,8 @@ message that still fails is better left to SQS (it comes back after its visibili
 """
 from __future__ import annotations
 
+import http.client
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -99,24 +99,30 @@ class JsonApi:
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                text = response.read().decode("utf-8")
-                return json.loads(text) if text.strip() else {}
+                text = response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             raise classify(error.code, error.read().decode("utf-8", "replace"),
                            error.headers.get("Retry-After"), f"{method} {url}") from error
         except urllib.error.URLError as error:
-            if isinstance(error.reason, (socket.timeout, TimeoutError)):
-                raise self._timed_out(method, url) from error
+            if isinstance(error.reason, TimeoutError):
+                raise self._no_answer(method, url, "timed out") from error
             raise TransientPlatformError(f"{method} {url} could not connect: {error.reason}") from error
-        except (socket.timeout, TimeoutError) as error:
-            raise self._timed_out(method, url) from error
+        except (OSError, http.client.HTTPException) as error:  # timeouts, dropped connections, garbled answers
+            raise self._no_answer(method, url, repr(error)) from error
+        try:
+            answer = json.loads(text) if text.strip() else {}
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise self._no_answer(method, url, f"answered success with no JSON object: {text[:200]}")
+        return answer
 
     @staticmethod
-    def _timed_out(method: str, url: str) -> PlatformError:
-        # A read may be repeated; a post that timed out may already be on the citizen's timeline.
+    def _no_answer(method: str, url: str, why: str) -> PlatformError:
+        # A read may be repeated; a post without a proper answer may already be on the citizen's timeline.
         if method == "GET":
-            return TransientPlatformError(f"GET {url} timed out")
-        return UncertainOutcomeError(f"{method} {url} timed out after the request was sent")
+            return TransientPlatformError(f"GET {url}: {why}")
+        return UncertainOutcomeError(f"{method} {url} after the request was sent: {why}")
 
 
 def classify(status: int, body: str, retry_after: str | None, what: str) -> PlatformError:
