@@ -3,7 +3,7 @@ import functools
 
 from chalice import AuthResponse, Chalice, Cron, Response
 
-from chalicelib import api, auth, intake, replies, routing, wiring
+from chalicelib import api, auth, desk, intake, officers, replies, routing, wiring
 from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
 from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
@@ -15,6 +15,9 @@ ERROR_STATUS = {
     api.BadRequestError: 400,
     ComplaintNotFoundError: 404,
     VersionConflictError: 409,
+    auth.LoginFailedError: 401,
+    officers.ForbiddenError: 403,
+    desk.ComplaintStateError: 409,
 }
 
 
@@ -30,10 +33,22 @@ def http_errors(view):
     return answer
 
 
-@app.authorizer()
+@app.authorizer(ttl_seconds=60)   # API Gateway caches a token's answer this long: revocation lag in AWS
 def officer_auth(auth_request):
-    allowed = auth.dev_token_allows(auth_request.token, wiring.settings().dev_api_token)
-    return AuthResponse(routes=["*"] if allowed else [], principal_id="dev")
+    principal = auth.authorize(auth_request.token, wiring.settings().jwt_secret, wiring.officers())
+    if principal is None:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    return AuthResponse(routes=["*"], principal_id=principal.officer_id, context=principal.to_context())
+
+
+def officer():
+    return auth.principal_of(app.current_request.context)
+
+
+@app.route("/auth/login", methods=["POST"])
+@http_errors
+def login():
+    return auth.login(app.current_request.raw_body, wiring.officers(), wiring.settings())
 
 
 @app.route("/webhooks/x", methods=["GET"])
@@ -65,16 +80,76 @@ def meta_webhook():
                                   wiring.store(), wiring.queues()).to_dict()
 
 
+@app.route("/api/me", methods=["GET"], authorizer=officer_auth)
+@http_errors
+def who_am_i():
+    return officer().to_context()
+
+
+@app.route("/api/worklist", methods=["GET"], authorizer=officer_auth)
+@http_errors
+def worklist():
+    return wiring.desk().worklist(officer(), app.current_request.query_params)
+
+
+@app.route("/api/claims", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def claim_next():
+    return wiring.desk().claim_next(officer(), app.current_request.raw_body)
+
+
 @app.route("/api/complaints/{complaint_id}", methods=["GET"], authorizer=officer_auth)
 @http_errors
 def get_complaint(complaint_id):
-    return api.complaint_view(wiring.store(), complaint_id)
+    return api.complaint_view(wiring.store(), officer(), complaint_id)
+
+
+@app.route("/api/complaints/{complaint_id}", methods=["PATCH"], authorizer=officer_auth)
+@http_errors
+def correct_complaint(complaint_id):
+    return wiring.desk().correct(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/replies", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def reply_to_citizen(complaint_id):
+    return wiring.desk().reply(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/notes", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def add_note(complaint_id):
+    return wiring.desk().add_note(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/resolve", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def resolve_complaint(complaint_id):
+    return wiring.desk().resolve(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/reroute", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def reroute_complaint(complaint_id):
+    return wiring.desk().reroute(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/clock/pause", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def pause_clock(complaint_id):
+    return wiring.desk().pause_clock(officer(), complaint_id, app.current_request.raw_body)
+
+
+@app.route("/api/complaints/{complaint_id}/clock/resume", methods=["POST"], authorizer=officer_auth)
+@http_errors
+def resume_clock(complaint_id):
+    return wiring.desk().resume_clock(officer(), complaint_id, app.current_request.raw_body)
 
 
 @app.route("/api/complaints", methods=["GET"], authorizer=officer_auth)
 @http_errors
 def find_complaint():
-    return api.find_complaint_view(wiring.store(), app.current_request.query_params)
+    return api.find_complaint_view(wiring.store(), officer(), app.current_request.query_params)
 
 
 @app.on_sqs_message(queue=ROUTING_QUEUE, batch_size=10)

@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chalicelib.settings import DEV_SECRETS  # noqa: E402
+from local.demo import demo_token  # noqa: E402
 from local.samples import signed_x_body, tweet, x_delivery  # noqa: E402
 from local.send_webhook import post  # noqa: E402
 from local.stack_process import running_stack  # noqa: E402
@@ -27,7 +28,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def status_of(api: str, external_id: str) -> str | None:
     request = urllib.request.Request(f"{api}/api/complaints?platform=x&external_id={external_id}",
-                                     headers={"Authorization": f"Bearer {DEV_SECRETS['DEV_API_TOKEN']}"})
+                                     headers={"Authorization": f"Bearer {demo_token(api)}"})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())["status"]

@@ -118,6 +118,8 @@ class Complaint:
     first_response_at: str | None = None
     breached_at: str | None = None   # set once when the first-response window passes unanswered
     resolved_at: str | None = None
+    claimed_by: str | None = None    # officer id holding the district-queue lease (claimed_until); a record, not a lock
+    claimed_until: str | None = None
     version: int = 0
 
     @classmethod

@@ -9,7 +9,7 @@ DEV_SECRETS = {
     "X_CONSUMER_SECRET": "dev-x-consumer-secret",
     "META_APP_SECRET": "dev-meta-app-secret",
     "META_VERIFY_TOKEN": "dev-meta-verify-token",
-    "DEV_API_TOKEN": "dev-api-token",
+    "JWT_SECRET": "dev-jwt-secret-for-local-and-tests-only",
     "X_USER_TOKEN": "dev-x-user-token",
     "META_PAGE_TOKEN": "dev-meta-page-token",
     "WHATSAPP_TOKEN": "dev-whatsapp-token",
@@ -23,7 +23,6 @@ class Settings:
     x_consumer_secret: str
     meta_app_secret: str
     meta_verify_token: str
-    dev_api_token: str
     max_x_body_bytes: int
     max_meta_body_bytes: int
     ses_sender: str
@@ -42,6 +41,11 @@ class Settings:
     platform_timeout_seconds: float = 5.0
     # A reply is started only with this much Lambda time left: the retry budget plus three timed-out attempts.
     reply_time_reserve_ms: int = 25_000
+    # Officer desk (chalicelib/desk.py, docs/officer-desk.md): token signing (infra passes JWT_SECRET from SSM),
+    # token lifetime (one shift), and the claim lease (how long a claimed complaint stays out of others' claims).
+    jwt_secret: str = ""
+    token_lifetime_hours: int = 12
+    claim_lease_seconds: int = 600
 
 
 class MissingSettingError(RuntimeError):
@@ -65,7 +69,6 @@ def load_settings() -> Settings:
         x_consumer_secret=_secret("X_CONSUMER_SECRET", stage),
         meta_app_secret=_secret("META_APP_SECRET", stage),
         meta_verify_token=_secret("META_VERIFY_TOKEN", stage),
-        dev_api_token=_secret("DEV_API_TOKEN", stage),
         max_x_body_bytes=int(os.environ.get("MAX_X_BODY_BYTES", 256 * 1024)),
         max_meta_body_bytes=int(os.environ.get("MAX_META_BODY_BYTES", 3 * 1024 * 1024)),
         ses_sender=os.environ.get("SES_SENDER", "desk@police.example.in"),
@@ -82,4 +85,7 @@ def load_settings() -> Settings:
         reply_retry_budget_seconds=float(os.environ.get("REPLY_RETRY_BUDGET_SECONDS", 8.0)),
         platform_timeout_seconds=float(os.environ.get("PLATFORM_TIMEOUT_SECONDS", 5.0)),
         reply_time_reserve_ms=int(os.environ.get("REPLY_TIME_RESERVE_MS", 25_000)),
+        jwt_secret=_secret("JWT_SECRET", stage),
+        token_lifetime_hours=int(os.environ.get("TOKEN_LIFETIME_HOURS", 12)),
+        claim_lease_seconds=int(os.environ.get("CLAIM_LEASE_SECONDS", 600)),
     )

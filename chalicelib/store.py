@@ -179,17 +179,29 @@ class ComplaintStore:
         return [from_dynamo({k: v for k, v in item.items() if k not in ("pk", "sk", "type")})
                 for item in response["Items"]]
 
-    def worklist(self, district: str, status: str | None = None, limit: int = 50, start: dict | None = None):
-        from boto3.dynamodb.conditions import Key
+    def worklist(self, district: str, status: str | None = None, limit: int = 50, start: dict | None = None,
+                 received_before: str | None = None, priority: str | None = None):
+        """A district's complaints, oldest first within a status; `received_before` needs `status`.
+        A priority filter is applied after DynamoDB's Limit, so pages are topped up until full or exhausted."""
+        from boto3.dynamodb.conditions import Attr, Key
 
         condition = Key("gsi1pk").eq(f"D#{district}")
-        if status:
+        if status and received_before:
+            condition &= Key("gsi1sk").between(f"{status}#", f"{status}#{received_before}")
+        elif status:
             condition &= Key("gsi1sk").begins_with(f"{status}#")
-        kwargs = {"IndexName": WORKLIST_INDEX, "KeyConditionExpression": condition, "Limit": limit}
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        response = self.table.query(**kwargs)
-        return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]], response.get("LastEvaluatedKey")
+        kwargs = {"IndexName": WORKLIST_INDEX, "KeyConditionExpression": condition}
+        if priority:
+            kwargs["FilterExpression"] = Attr("priority").eq(priority)
+        items, last = [], start
+        while True:
+            if last:
+                kwargs["ExclusiveStartKey"] = last
+            response = self.table.query(**kwargs, Limit=limit - len(items))
+            items += response["Items"]
+            last = response.get("LastEvaluatedKey")
+            if not last or len(items) >= limit:
+                return [Complaint.from_dict(from_dynamo(i)) for i in items], last
 
     def due_before(self, moment_iso: str, limit: int = 100):
         """Complaints whose clock runs and whose due time is before the given moment, earliest first."""

@@ -87,7 +87,20 @@ def reply_clients() -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def officers():
+    from chalicelib.officer_store import OfficerStore
+
+    return OfficerStore(settings().table_name)
+
+
+def desk():
+    from chalicelib.desk import Desk
+
+    return Desk(store(), queues(), registry(), settings().claim_lease_seconds, reply_clients())
+
+
 def reset() -> None:
-    for cached in (settings, store, queues):
+    for cached in (settings, store, queues, officers):
         cached.cache_clear()
     aws.reset()

@@ -53,7 +53,9 @@ def banner(port: int, moto_port: int, outbox_port: int) -> str:
   Send a signed sample X mention:
       .venv/bin/python -m local.send_webhook --port {port} "@PoliceRajasthan meri bike chori ho gayi Jodhpur"
   Read it back:
-      curl -H 'Authorization: Bearer dev-api-token' 'http://127.0.0.1:{port}/api/complaints?platform=x&external_id=<id printed>'
+      TOKEN=$(curl -s -d '{{"officer_id":"admin","password":"demo-pass-2026"}}' http://127.0.0.1:{port}/auth/login | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+      curl -H "Authorization: Bearer $TOKEN" 'http://127.0.0.1:{port}/api/complaints?platform=x&external_id=<id printed>'
+  Officer desk (web form): http://127.0.0.1:{port}/desk
   Ctrl-C stops everything.
 """
 

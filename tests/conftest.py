@@ -1,6 +1,7 @@
 """Fixtures: fake AWS credentials, moto-backed table and queues built from chalicelib.resources, a Chalice test client."""
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,15 @@ def post_x(client, aws):
 
 @pytest.fixture
 def api_headers(aws):
-    return {"Authorization": f"Bearer {aws.dev_api_token}"}
+    """An admin's bearer token: may read and act everywhere (tests of scoping use tests/desk/ fixtures)."""
+    from chalicelib import wiring
+    from chalicelib.model import utc_now
+    from chalicelib.officers import Role, new_officer
+    from chalicelib.tokens import issue_token
+
+    admin = new_officer("test-admin", "Test Admin", Role.ADMIN, "test-password", district_state=None)
+    wiring.officers().add(admin)
+    return {"Authorization": f"Bearer {issue_token(admin, aws.jwt_secret, utc_now(), timedelta(hours=1))}"}
 
 
 def drain(queues, queue_name: str) -> list[dict]:

@@ -5,13 +5,15 @@ import urllib.request
 import pytest
 
 from chalicelib.settings import DEV_SECRETS
+from local.demo import demo_token
 from local.samples import signed_x_body, tweet, x_delivery
 from local.send_webhook import post
 
 pytestmark = pytest.mark.e2e
 
 
-def get_json(url: str, token: str = DEV_SECRETS["DEV_API_TOKEN"]) -> dict:
+def get_json(url: str) -> dict:
+    token = demo_token(url.split("/api/")[0])
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())

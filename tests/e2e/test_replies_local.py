@@ -5,6 +5,7 @@ import urllib.request
 import pytest
 
 from chalicelib.settings import DEV_SECRETS
+from local.demo import demo_token
 from local.samples import meta_delivery, signed_meta_body, whatsapp_change, whatsapp_message
 from local.send_webhook import post
 
@@ -25,8 +26,8 @@ def test_whatsapp_complaint_is_acknowledged_on_whatsapp_with_its_reference(local
     assert status == 200 and json.loads(answer)["stored"] == 1
 
     url = f"{local_stack.api}/api/complaints?platform=whatsapp&external_id={message['id']}"
-    complaint = local_stack.wait_until(
-        lambda: (c := json.loads(get(url, DEV_SECRETS["DEV_API_TOKEN"])))["status"] == "ROUTED" and c)
+    token = demo_token(local_stack.api)
+    complaint = local_stack.wait_until(lambda: (c := json.loads(get(url, token)))["status"] == "ROUTED" and c)
     reference = f"RJ-{complaint['id'][-8:-4]}-{complaint['id'][-4:]}"
 
     def acknowledgement():
