@@ -48,8 +48,9 @@ def test_x_reply_posts_a_tweet_in_reply_to_the_citizens_post(api, platform_stand
 
 
 def test_x_reply_to_a_dm_is_a_dm_to_its_sender(api, platform_standin):
-    XReplies(api()).reply(complaint("x", "dm-180001", "dm", author_id="2000000002"), "We will call you")
+    posted = XReplies(api()).reply(complaint("x", "dm-180001", "dm", author_id="2000000002"), "We will call you")
     [request] = platform_standin.requests
+    assert posted == "dm-1800000000000000001"
     assert request.path == "/2/dm_conversations/with/2000000002/messages"
     assert request.body == {"text": "We will call you"}
 

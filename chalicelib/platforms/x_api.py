@@ -35,7 +35,7 @@ class XReplies:
     def reply(self, complaint: Complaint, text: str) -> str:
         if complaint.kind == "dm":
             answer = self.api.post(f"2/dm_conversations/with/{complaint.author_id}/messages", {"text": text})
-            return str(answer["data"]["dm_event_id"])
+            return f"dm-{answer['data']['dm_event_id']}"   # the external id intake gives DM events
         answer = self.api.post("2/tweets", {"text": text, "reply": {"in_reply_to_tweet_id": complaint.external_id}})
         return str(answer["data"]["id"])
 
