@@ -3,7 +3,7 @@ import functools
 
 from chalice import AuthResponse, Chalice, Cron, Response
 
-from chalicelib import api, auth, desk, intake, officers, replies, routing, wiring
+from chalicelib import api, auth, desk, intake, officers, replies, routing, static_files, wiring
 from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
 from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
@@ -18,6 +18,7 @@ ERROR_STATUS = {
     auth.LoginFailedError: 401,
     officers.ForbiddenError: 403,
     desk.ComplaintStateError: 409,
+    static_files.AssetNotFoundError: 404,
 }
 
 
@@ -78,6 +79,17 @@ def meta_webhook():
     request = app.current_request
     return intake.receive_webhook(wiring.meta_webhook(), request.raw_body, request.headers,
                                   wiring.store(), wiring.queues()).to_dict()
+
+
+@app.route("/desk", methods=["GET"])
+def desk_page():
+    return static_files.desk_page()
+
+
+@app.route("/desk/{asset}", methods=["GET"])
+@http_errors
+def desk_asset(asset):
+    return static_files.desk_asset(asset)
 
 
 @app.route("/api/me", methods=["GET"], authorizer=officer_auth)
