@@ -1,11 +1,12 @@
 """Wiring only: each route and handler hands its input to one function in chalicelib."""
 import functools
 
-from chalice import AuthResponse, Chalice, Cron, Response
+from chalice import AuthResponse, Chalice, Cron, Rate, Response
 
-from chalicelib import api, auth, desk, intake, officers, replies, routing, static_files, wiring
+from chalicelib import api, auth, desk, intake, officers, replies, routing, sla_service, static_files, wiring
 from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
 from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
+from chalicelib.sla import SlaClockError
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
 app = Chalice(app_name="complaint-desk")
@@ -15,6 +16,7 @@ ERROR_STATUS = {
     api.BadRequestError: 400,
     ComplaintNotFoundError: 404,
     VersionConflictError: 409,
+    SlaClockError: 409,
     auth.LoginFailedError: 401,
     officers.ForbiddenError: 403,
     desk.ComplaintStateError: 409,
@@ -166,7 +168,13 @@ def find_complaint():
 
 @app.on_sqs_message(queue=ROUTING_QUEUE, batch_size=10)
 def route_complaints(event):
-    return routing.route_batch(event, wiring.store(), wiring.queues(), wiring.registry())
+    return routing.route_batch(event, wiring.store(), wiring.queues(), wiring.registry(), wiring.sla_rules())
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sla_sweep(event):
+    return sla_service.run_sweep(event.time, wiring.store(), wiring.mailer(), wiring.queues(), wiring.registry(),
+                                 wiring.settings())
 
 
 @app.schedule(Cron(30, 2, "*", "*", "?", "*"))   # 08:00 India time

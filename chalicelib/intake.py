@@ -9,9 +9,10 @@ from typing import Callable
 from chalicelib.desks import DeskAccount, find_desk
 from chalicelib.model import (DESK_REPLY, AuditEvent, Complaint, DeliveryStatus, InboundPost, PostChanged, Status, iso,
                               new_id, parse_iso, utc_now)
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger
 from chalicelib.platforms import meta, x
 from chalicelib.resources import ROUTING_QUEUE
+from chalicelib.sla_service import record_desk_reply
 from chalicelib.store import DuplicateComplaintError
 
 REQUEUE_UNROUTED_AFTER = timedelta(minutes=2)
@@ -45,12 +46,13 @@ class IntakeReport:
     changes: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    first_responses: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"stored": len(self.stored), "duplicates": len(self.duplicates),
                 "ignored_unknown_account": len(self.unknown_desk), "complaint_ids": self.stored,
                 "changes_recorded": len(self.changes), "statuses_recorded": len(self.statuses),
-                "ignored": len(self.ignored)}
+                "ignored": len(self.ignored), "first_responses_recorded": len(self.first_responses)}
 
 
 def answer_x_crc(query: dict | None, consumer_secret: str) -> dict:
@@ -104,6 +106,7 @@ def store_post(post: InboundPost, desk: DeskAccount, store, queues) -> tuple[str
             queues.send(ROUTING_QUEUE, {"complaint_id": existing.id})
         return existing.id, False
     queues.send(ROUTING_QUEUE, {"complaint_id": complaint.id})
+    count("ComplaintsReceived", platform=post.platform, state=desk.state)
     return complaint.id, True
 
 
@@ -153,8 +156,12 @@ def receive_webhook(spec: WebhookSpec, raw_body: bytes | None, headers, store, q
         elif isinstance(item, DeliveryStatus):
             record_delivery_status(item, store, report)
         elif item.kind == DESK_REPLY:
-            # The desk's own answer is never a complaint (the SLA engine may count it as a first response).
-            report.ignored.append(item.external_id)
+            # The desk's own answer is never a complaint; to a complaint it is that complaint's first response.
+            answered = record_desk_reply(item, store)
+            if answered:
+                report.first_responses.append(answered.id)
+            else:
+                report.ignored.append(item.external_id)
         else:
             receive_post(item, store, queues, report)
     return report

@@ -84,6 +84,9 @@ class DeliveryStatus:
     errors: tuple[str, ...] = ()
 
 
+TUPLE_FIELDS = ("mentions", "media", "triage_cues", "sla_notices_sent")   # lists in items and JSON
+
+
 @dataclass(frozen=True)
 class Complaint:
     id: str
@@ -120,6 +123,14 @@ class Complaint:
     resolved_at: str | None = None
     claimed_by: str | None = None    # officer id holding the district-queue lease (claimed_until); a record, not a lock
     claimed_until: str | None = None
+    # The first-response clock (chalicelib/sla.py): its window, the notices sent, the one being sent (a claim
+    # with its start, retried after a lease), and HQ's pause.
+    sla_window_seconds: int | None = None
+    sla_notices_sent: tuple[str, ...] = ()
+    sla_sending: str | None = None
+    sla_sending_since: str | None = None
+    sla_paused_at: str | None = None
+    sla_pause_reason: str | None = None
     version: int = 0
 
     @classmethod
@@ -129,7 +140,7 @@ class Complaint:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        for name in ("mentions", "media", "triage_cues"):
+        for name in TUPLE_FIELDS:
             data[name] = list(data[name])
         return data
 
@@ -137,7 +148,7 @@ class Complaint:
     def from_dict(cls, data: dict) -> Complaint:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for name in ("mentions", "media", "triage_cues"):
+        for name in TUPLE_FIELDS:
             values[name] = tuple(values.get(name) or ())
         for name in ("author_handle", "author_name"):
             values.setdefault(name, None)  # the table drops None; WhatsApp and Facebook authors lack one of them

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from chalicelib.acknowledgement import acknowledge
 from chalicelib.districts import DistrictRegistry
-from chalicelib.model import AuditEvent, Complaint, Status, due_at, iso, utc_now
-from chalicelib.observability import logger
+from chalicelib.model import AuditEvent, Complaint, Status, iso, utc_now
+from chalicelib.observability import count, logger
 from chalicelib.resources import district_queue_name
+from chalicelib.sla import clock_started, load_rules
 from chalicelib.triage import TriageInput, TriageResult, triage
-
-FIRST_RESPONSE_WINDOW = timedelta(hours=2)
 
 
 class PoisonMessageError(ValueError):
@@ -37,7 +35,7 @@ def triaged(complaint: Complaint, result: TriageResult) -> Complaint:
                             triage_cues=result.cues)
 
 
-def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry) -> Complaint:
+def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry, sla_rules=None) -> Complaint:
     """Idempotent. The queue message goes first: if saving then fails the retry sends it again, and a
     duplicate in a district queue is harmless (a claim skips complaints no longer waiting), a lost one is not."""
     complaint = store.get(complaint_id)
@@ -57,11 +55,12 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
     routed = store.update(
         complaint, triaged(complaint, result).evolve(
             status=Status.ROUTED, district=district, routed_at=now,
-            sla_due_at=due_at(complaint.received_at, FIRST_RESPONSE_WINDOW)),
+            **clock_started(triaged(complaint, result), sla_rules or load_rules())),
         AuditEvent(complaint.id, now, "system:router", "routed",
                    {"district": district, "category": result.category, "priority": result.priority,
                     "cues": list(result.cues)}))
     logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": district})
+    count("ComplaintsRouted", district=district)
     acknowledge(routed, queues, registry)
     return routed
 
@@ -76,12 +75,12 @@ def complaint_id_of(record_body: str) -> str:
     return complaint_id
 
 
-def route_batch(records, store, queues, registry: DistrictRegistry) -> dict:
+def route_batch(records, store, queues, registry: DistrictRegistry, sla_rules=None) -> dict:
     """Route each record on its own; report the ones that failed so only they are retried (then DLQ'd)."""
     failures = []
     for record in records:
         try:
-            route_complaint(complaint_id_of(record.body), store, queues, registry)
+            route_complaint(complaint_id_of(record.body), store, queues, registry, sla_rules)
         except Exception:  # one bad message must not fail its batch: it is reported and retried alone
             logger().exception("routing failed", extra={"message_id": record.to_dict()["messageId"]})
             failures.append({"itemIdentifier": record.to_dict()["messageId"]})

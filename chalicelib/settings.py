@@ -41,6 +41,10 @@ class Settings:
     platform_timeout_seconds: float = 5.0
     # A reply is started only with this much Lambda time left: the retry budget plus three timed-out attempts.
     reply_time_reserve_ms: int = 25_000
+    # First-response clock (chalicelib/sla.py): states whose district reminders also tag the district's X account;
+    # a window scale below 1 (dev stages only) shortens every window to watch a breach locally (docs/sla.md).
+    sla_reminder_tag_states: tuple[str, ...] = ()
+    sla_window_scale: float = 1.0
     # Officer desk (chalicelib/desk.py, docs/officer-desk.md): token signing (infra passes JWT_SECRET from SSM),
     # token lifetime (one shift), and the claim lease (how long a claimed complaint stays out of others' claims).
     jwt_secret: str = ""
@@ -85,7 +89,17 @@ def load_settings() -> Settings:
         reply_retry_budget_seconds=float(os.environ.get("REPLY_RETRY_BUDGET_SECONDS", 8.0)),
         platform_timeout_seconds=float(os.environ.get("PLATFORM_TIMEOUT_SECONDS", 5.0)),
         reply_time_reserve_ms=int(os.environ.get("REPLY_TIME_RESERVE_MS", 25_000)),
+        sla_reminder_tag_states=tuple(
+            state.strip() for state in os.environ.get("SLA_REMINDER_TAG_STATES", "").split(",") if state.strip()),
+        sla_window_scale=_window_scale(stage),
         jwt_secret=_secret("JWT_SECRET", stage),
         token_lifetime_hours=int(os.environ.get("TOKEN_LIFETIME_HOURS", 12)),
         claim_lease_seconds=int(os.environ.get("CLAIM_LEASE_SECONDS", 600)),
     )
+
+
+def _window_scale(stage: str) -> float:
+    scale = float(os.environ.get("SLA_WINDOW_SCALE", 1.0))
+    if scale != 1.0 and stage not in ("dev", "local", "test"):
+        raise MissingSettingError(f"SLA_WINDOW_SCALE shortens the SLA and is for dev stages only, not {stage!r}")
+    return scale

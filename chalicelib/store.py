@@ -6,8 +6,9 @@ import time
 from decimal import Decimal
 
 from chalicelib import analytics_table, aws
-from chalicelib.model import AuditEvent, Complaint, Status, new_id
+from chalicelib.model import AuditEvent, Complaint, new_id
 from chalicelib.resources import SLA_INDEX, WORKLIST_INDEX
+from chalicelib.sla import next_action_at
 
 
 class DuplicateComplaintError(Exception):
@@ -60,20 +61,18 @@ def sent_reply_key(platform: str, platform_message_id: str) -> dict:
     return {"pk": f"OUT#{platform}#{platform_message_id}", "sk": "GUARD"}
 
 
-def awaiting_first_response(complaint: Complaint) -> bool:
-    return complaint.status == Status.ROUTED and not complaint.first_response_at and bool(complaint.sla_due_at)
-
-
 def complaint_item(complaint: Complaint) -> dict:
     item = {**complaint_key(complaint.id), "type": "complaint", **to_dynamo(complaint.to_dict())}
     if complaint.district:
         # Worklist: a district's complaints by status, oldest first.
         item["gsi1pk"] = f"D#{complaint.district}"
         item["gsi1sk"] = f"{complaint.status}#{complaint.received_at}#{complaint.id}"
-    if awaiting_first_response(complaint):
-        # Sparse: only complaints whose clock runs are in the SLA index, so sweeps read what is due.
+    next_action = next_action_at(complaint)
+    if next_action:
+        # Sparse: only running clocks with a notice still to send, ordered by when the next one is due,
+        # so a sweep reads what is due and nothing else.
         item["sla_pk"] = "OPEN"
-        item["sla_sk"] = f"{complaint.sla_due_at}#{complaint.id}"
+        item["sla_sk"] = f"{next_action}#{complaint.id}"
     return item
 
 
@@ -203,13 +202,15 @@ class ComplaintStore:
             if not last or len(items) >= limit:
                 return [Complaint.from_dict(from_dynamo(i)) for i in items], last
 
-    def due_before(self, moment_iso: str, limit: int = 100):
-        """Complaints whose clock runs and whose due time is before the given moment, earliest first."""
+    def due_before(self, moment_iso: str, limit: int = 100, start: dict | None = None):
+        """One page of the complaints whose next SLA action is due before the given moment, earliest first,
+        and the key to the next page (None after the last)."""
         from boto3.dynamodb.conditions import Key
 
-        response = self.table.query(IndexName=SLA_INDEX, Limit=limit,
+        kwargs = {"ExclusiveStartKey": start} if start else {}
+        response = self.table.query(IndexName=SLA_INDEX, Limit=limit, **kwargs,
                                     KeyConditionExpression=Key("sla_pk").eq("OPEN") & Key("sla_sk").lt(moment_iso))
-        return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]]
+        return [Complaint.from_dict(from_dynamo(i)) for i in response["Items"]], response.get("LastEvaluatedKey")
 
     def add_event(self, event: AuditEvent, once_key: str | None = None) -> bool:
         """An audit event on its own (the complaint is unchanged). With `once_key`, a repeat of the same key

@@ -38,6 +38,12 @@ def analytics():
     return AnalyticsTable(settings().table_name)
 
 
+def sla_rules():
+    from chalicelib.sla import load_rules
+
+    return load_rules(settings().sla_window_scale)
+
+
 def mailer():
     from chalicelib.mail import Mailer
 

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import datetime, timezone
 
-from chalicelib.model import Geotag, InboundPost, iso
+from chalicelib.model import DESK_REPLY, Geotag, InboundPost, iso
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 
@@ -74,15 +74,23 @@ def _id(mapping, key: str, where: str) -> str:
     return str(value)
 
 
+def _text(tweet: dict) -> str:
+    text = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet.get("text")
+    if not isinstance(text, str):
+        raise MalformedDeliveryError("tweet has no text")
+    return text
+
+
 def _tweet(tweet: dict, desk_account_id: str, users: dict) -> InboundPost | None:
     user = _require(tweet, "user", "tweet")
     author_id = _id(user, "id_str", "tweet.user")
-    if author_id == desk_account_id or "retweeted_status" in tweet:
-        return None  # the desk's own post, or a plain retweet: nothing new from a citizen
+    if "retweeted_status" in tweet:
+        return None  # a plain retweet: nothing new from a citizen
+    if author_id == desk_account_id:
+        # The desk's own answer to a post stops that complaint's clock; its other posts are nothing to us.
+        return _desk_reply(tweet, desk_account_id) if tweet.get("in_reply_to_status_id_str") else None
     extended = tweet.get("extended_tweet") or {}
-    text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text")
-    if not isinstance(text, str):
-        raise MalformedDeliveryError("tweet has no text")
+    text = _text(tweet)
     entities = extended.get("entities") or tweet.get("entities") or {}
     mentions = tuple(m["screen_name"] for m in entities.get("user_mentions", []) if m.get("screen_name"))
     return InboundPost(
@@ -93,6 +101,13 @@ def _tweet(tweet: dict, desk_account_id: str, users: dict) -> InboundPost | None
         created_at=_created_at(tweet.get("created_at")), mentions=mentions, geotag=_geotag(tweet),
         author_location=user.get("location") or None, reply_to_id=tweet.get("in_reply_to_status_id_str"),
     )
+
+
+def _desk_reply(tweet: dict, desk_account_id: str) -> InboundPost:
+    return InboundPost(
+        platform="x", external_id=_id(tweet, "id_str", "tweet"), kind=DESK_REPLY, desk_account_id=desk_account_id,
+        author_id=desk_account_id, author_handle=None, author_name=None, text=_text(tweet),
+        created_at=_created_at(tweet.get("created_at")), reply_to_id=str(tweet["in_reply_to_status_id_str"]))
 
 
 def _direct_message(event: dict, desk_account_id: str, users: dict) -> InboundPost | None:
