@@ -94,6 +94,11 @@ def desk_asset(asset):
     return static_files.desk_asset(asset)
 
 
+@app.route("/api/openapi.json", methods=["GET"], authorizer=officer_auth)
+def openapi_document():
+    return static_files.openapi_document()
+
+
 @app.route("/api/me", methods=["GET"], authorizer=officer_auth)
 @http_errors
 def who_am_i():
