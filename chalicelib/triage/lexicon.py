@@ -8,14 +8,10 @@ content tokens: specific rules outscore single words.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from chalicelib.triage.normalise import stem, tokenize
-
-LEXICON = Path(__file__).resolve().parent.parent / "data" / "triage_lexicon.json"
+from chalicelib.triage.normalise import fold, lexicon, stem, tokenize
 
 
 @dataclass(frozen=True)
@@ -24,12 +20,6 @@ class Hit:
     pattern: str      # as written in the data file, shown to HQ
     weight: int
     parts: tuple[tuple[str, ...], ...] = ()
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    with open(LEXICON, encoding="utf-8") as f:
-        return json.load(f)
 
 
 @lru_cache(maxsize=1)
@@ -109,3 +99,36 @@ def cue_matcher() -> Matcher:
 @lru_cache(maxsize=1)
 def hinglish_markers() -> frozenset[str]:
     return frozenset(lexicon()["hinglish_markers"])
+
+
+@lru_cache(maxsize=1)
+def keyword_forms() -> dict[str, dict[str, set[str]]]:
+    """stem -> {folded written form -> rules}, for every keyword or cue part that is one word: such a
+    word matches alone, where a word of a longer phrase needs its neighbours too."""
+    from chalicelib.triage.taxonomy import load_taxonomy
+
+    lex = lexicon()
+    rules = [(c.id, kw) for c in load_taxonomy().values() for kw in c.keywords]
+    rules += [(name, p) for name, patterns in lex.items()
+              if isinstance(patterns, list) and name not in ("stopwords", "hinglish_markers") for p in patterns]
+    forms: dict[str, dict[str, set[str]]] = {}
+    for key, pattern in rules:
+        for part in pattern.split("&"):
+            exact = part.strip().startswith("=")
+            tokens = [t for t in tokenize(part.strip().lstrip("=")) if exact or stem(t) in _phrase(part, True)]
+            if len(tokens) == 1:
+                forms.setdefault(stem(tokens[0]), {}).setdefault(fold(tokens[0]), set()).add(f"{key}: {pattern}")
+    return forms
+
+
+def collisions(words) -> list[tuple[str, str, list[str]]]:
+    """(word, stem, rules) for each word that stems like a one-word keyword it is not written like:
+    a match the writer did not mean, unless it is an inflection of the keyword (fights/fight)."""
+    forms = keyword_forms()
+    found = []
+    for word in words:
+        for token in tokenize(word):
+            hit = forms.get(stem(token))
+            if hit and fold(token) not in hit:
+                found.append((word, stem(token), sorted({r for rules in hit.values() for r in rules})))
+    return found

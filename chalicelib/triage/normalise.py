@@ -12,10 +12,14 @@ every keyword added to the lexicons should be checked against everyday words (te
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "triage_lexicon.json"
 
 URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})")
@@ -101,9 +105,26 @@ def fold(token: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    with open(LEXICON, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@lru_cache(maxsize=1)
+def own_forms() -> frozenset[str]:
+    """Words matched only as written (triage_lexicon.json "own_form"): folding and stemming would make
+    them meet a keyword (Dubai/doob, Dubey/doob, rap/rape, policy/police, हिंदी/हिंदू)."""
+    groups = lexicon()["own_form"]
+    return frozenset(unicodedata.normalize("NFC", w).casefold() for name, words in groups.items()
+                     if not name.startswith("_") for w in words)
+
+
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """fold() plus a light suffix strip, for lexicon matching."""
+    if unicodedata.normalize("NFC", token).casefold() in own_forms():
+        return fold(token) + "."  # the marker keeps it apart from every stem the rules below make
     t = fold(token)
     if not t or t.isdigit():
         return t

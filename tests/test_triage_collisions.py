@@ -1,0 +1,38 @@
+"""Folding and stemming must not turn everyday words into keywords (scripts/triage_collision_audit.py)."""
+from pathlib import Path
+
+from chalicelib.triage import TriageInput, triage
+from chalicelib.triage.lexicon import collisions
+from chalicelib.triage.normalise import stem
+
+WORDS = Path(__file__).resolve().parent / "data" / "triage_common_words.txt"
+
+
+def _common_words() -> list[str]:
+    return [w for w in WORDS.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
+
+
+def test_no_common_word_place_or_name_stems_like_a_one_word_keyword():
+    # 13,000+ frequent English and Hindi words, Hinglish words, Indian names, world and Indian places.
+    assert collisions(_common_words()) == []
+
+
+def test_the_audit_reports_a_word_that_folds_into_a_keyword():
+    # "Dubayy" is written like no listed place: it folds to doob (drowning) and the audit says so.
+    assert [(w, s) for w, s, _ in collisions(["Dubayy"])] == [("Dubayy", stem("doob"))]
+
+
+def test_an_nri_naming_the_city_abroad_is_not_reporting_a_drowning():
+    result = triage(TriageInput(
+        text="@UPPolNRI I live in Dubai, my parents in Gorakhpur are being threatened by neighbours over land",
+        mentions=("UPPolNRI",)))
+    assert (result.group, result.priority, result.district) == ("disputes_threats", "P2", "up-gorakhpur")
+
+
+def test_a_word_matched_only_as_written_still_matches_itself_in_any_case():
+    assert stem("DUBAI") == stem("dubai") != stem("doob")
+    assert stem("हिंदी") != stem("हिंदू")
+
+
+def test_an_inflection_of_a_keyword_still_meets_it():
+    assert stem("fights") == stem("fight") and stem("मारा") == stem("मार")
