@@ -123,8 +123,10 @@ def own_forms() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """fold() plus a light suffix strip, for lexicon matching."""
-    if unicodedata.normalize("NFC", token).casefold() in own_forms():
-        return fold(token) + "."  # the marker keeps it apart from every stem the rules below make
+    written = unicodedata.normalize("NFC", token).casefold()
+    if written in own_forms():
+        # Unfolded, so "phir" (again) stays apart from "fir" (FIR); the marker from every other stem.
+        return written + "."
     t = fold(token)
     if not t or t.isdigit():
         return t
