@@ -78,6 +78,7 @@ def present(complaint: Complaint, principal: Principal, audit: list[dict] | None
         data.update({name: [] if isinstance(data[name], list) else None for name in IDENTIFYING_FIELDS})
         audit = [redacted_event(e) for e in audit] if audit is not None else None
     data["redacted"] = hidden
+    data["reference"] = complaint.reference
     if audit is not None:
         data["audit"] = audit
     return data

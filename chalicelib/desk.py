@@ -18,6 +18,7 @@ from chalicelib.api import (BadRequestError, expected_version, optional_text, pa
 from chalicelib.districts import DistrictRegistry
 from chalicelib.model import AuditEvent, Complaint, Status, iso, new_id, parse_iso, utc_now
 from chalicelib.officers import Principal, require_hq, require_in_scope
+from chalicelib.replies import OutboundReply
 from chalicelib.resources import OUTBOUND_QUEUE, district_queue_name
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
@@ -169,8 +170,8 @@ class Desk:
         reply_id = new_id(now)
         saved = self._save(principal, complaint, complaint.first_responded(iso(now)), "replied", now,
                            reply_id=reply_id, text=text)
-        self.queues.send(OUTBOUND_QUEUE, {"complaint_id": complaint.id, "reply_id": reply_id,
-                                          "purpose": "officer_reply", "text": text, "requested_by": principal.actor})
+        self.queues.send(OUTBOUND_QUEUE, OutboundReply(complaint.id, reply_id, "officer_reply", text,
+                                                       principal.actor).to_dict())
         return self._view(saved, principal)
 
     def add_note(self, principal: Principal, complaint_id: str, raw_body: bytes | None) -> dict:

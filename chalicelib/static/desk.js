@@ -82,8 +82,8 @@ function renderItems(items, append) {
     item.dataset.id = c.id;
     const head = el("div");
     head.append(el("span", c.priority || "P?", "badge " + (c.priority || "")), " ",
-                el("strong", c.category || "uncategorised"), " · ", el("span", c.platform), " · ",
-                el("span", istTime(c.received_at)));
+                el("strong", c.category || "uncategorised"), " · ", el("span", c.reference), " · ",
+                el("span", c.platform), " · ", el("span", istTime(c.received_at)));
     item.append(head, el("div", summary(c)), slaNode("div", c));
     if (c.claimed_by) item.append(el("div", "Claimed by · लिया: " + c.claimed_by, "hint"));
     item.addEventListener("click", () => openComplaint(c.id));
@@ -125,7 +125,7 @@ function describeEvent(event) {
 function renderDetail(c) {
   current = c;
   $("detail").hidden = false;
-  $("d-title").textContent = (c.reference || c.id) + " · " + c.platform;
+  $("d-title").textContent = c.reference + " · " + c.platform;
   $("d-status").textContent = STATUS_LABELS[c.status] || c.status;
   $("d-status").dataset.status = c.status;
   const sla = $("d-sla");
