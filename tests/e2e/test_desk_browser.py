@@ -48,14 +48,12 @@ def test_officer_claims_replies_and_resolves_in_the_browser(local_stack, page):
     complaint = local_stack.wait_until(lambda: routed_complaint(local_stack.api, event["id_str"]))
     assert complaint["district"] == "rj-balotra"
 
-    page.goto(f"{local_stack.api}/desk")
-    page.fill("input[name=officer_id]", "balotra-1")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_selector("#desk:not([hidden])")
+    log_in(page, local_stack.api, "balotra-1")
     assert "Balotra district officer" in page.text_content("#who-name")
+    listed = page.locator(f"#worklist li[data-id='{complaint['id']}']")
+    assert "left" in listed.locator("[data-sla]").text_content()          # every complaint shows its countdown
 
-    page.click("#claim")
+    page.click("#claim")   # Balotra's queue holds only this complaint: no other test of the session routes there first
     page.wait_for_selector("#detail:not([hidden])")
     assert page.text_content("#d-text") == complaint["text"]            # shown as text, not markup
     assert page.title() != "owned" and page.locator("#detail img").count() == 0
@@ -77,6 +75,33 @@ def test_officer_claims_replies_and_resolves_in_the_browser(local_stack, page):
     outbound = local_stack.wait_until(lambda: [e for e in audit_of(local_stack.api, complaint["id"])
                                                if e["action"] == "replied"])
     assert outbound[0]["actor"] == "officer:balotra-1"
+
+
+def log_in(page, api: str, officer_id: str) -> None:
+    page.goto(f"{api}/desk")
+    page.fill("input[name=officer_id]", officer_id)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#desk:not([hidden])")
+
+
+def test_hq_sees_a_sensitive_district_complaint_without_identifying_details(local_stack, page):
+    text = "@SP_Balotra Balotra me school ke bahar meri beti ke saath chhedchhad hui"
+    event = tweet(text, mentions=("SP_Balotra",), handle="worried_parent")
+    body, headers = signed_x_body(x_delivery(tweets=[event]), DEV_SECRETS["X_CONSUMER_SECRET"])
+    post(f"{local_stack.api}/webhooks/x", body, headers)
+    complaint = local_stack.wait_until(lambda: routed_complaint(local_stack.api, event["id_str"]))
+    assert complaint["sensitive"] and complaint["district"] == "rj-balotra"
+
+    log_in(page, local_stack.api, "rj-hq-1")
+    page.fill("#district", "rj-balotra")
+    page.click("#filters button[type=submit]")
+    item = page.locator(f"#worklist li[data-id='{complaint['id']}']")
+    item.wait_for()
+    assert "details hidden" in item.text_content() and "chhedchhad" not in item.text_content()
+    item.click()
+    page.wait_for_selector("#d-hidden:not([hidden])")
+    assert "chhedchhad" not in page.text_content("#detail") and "worried_parent" not in page.text_content("#detail")
 
 
 def audit_of(api: str, complaint_id: str) -> list[dict]:
