@@ -1,6 +1,6 @@
 """Admin CLI for officer accounts: create, issue a token, revoke every token, list.
 
-    python -m chalicelib.officer_admin create --id jaipur-1 --name "SI Meena" --role district_officer --district rj-jaipur
+    python -m chalicelib.officer_admin create --id jaipur-1 --name Meena --role district_officer --district rj-jaipur
     python -m chalicelib.officer_admin create --id rj-hq-1 --name "HQ desk" --role hq_operator --state rj
     python -m chalicelib.officer_admin token --id jaipur-1 [--hours 12]
     python -m chalicelib.officer_admin revoke --id jaipur-1

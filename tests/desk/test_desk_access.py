@@ -13,7 +13,8 @@ SCOPED_ROUTES = {
     ("POST", "/api/claims"): ("/api/claims", {"district": "rj-jaipur"}),
     ("GET", "/api/complaints"): ("/api/complaints?platform=x&external_id={external_id}", None),
     ("GET", "/api/complaints/{complaint_id}"): ("/api/complaints/{id}", None),
-    ("PATCH", "/api/complaints/{complaint_id}"): ("/api/complaints/{id}", {"priority": "P1", "reason": "child missing"}),
+    ("PATCH", "/api/complaints/{complaint_id}"): ("/api/complaints/{id}", {"priority": "P1",
+                                                                         "reason": "child missing"}),
     ("POST", "/api/complaints/{complaint_id}/replies"): ("/api/complaints/{id}/replies", {"text": "We are on it"}),
     ("POST", "/api/complaints/{complaint_id}/notes"): ("/api/complaints/{id}/notes", {"text": "called the SHO"}),
     ("POST", "/api/complaints/{complaint_id}/resolve"): ("/api/complaints/{id}/resolve", {"action_taken": "FIR"}),
@@ -114,7 +115,8 @@ def test_token_signed_with_another_secret_is_refused(client, officer_headers):
     from chalicelib.tokens import issue_token
 
     officer_headers("jaipur-1", "district_officer", district="rj-jaipur")
-    forged = issue_token(wiring.officers().get("jaipur-1"), "another-secret-of-thirty-two-bytes-or-more", utc_now(), timedelta(hours=1))
+    other_secret = "another-secret-of-thirty-two-bytes-or-more"
+    forged = issue_token(wiring.officers().get("jaipur-1"), other_secret, utc_now(), timedelta(hours=1))
     assert client.http.get("/api/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 403
 
 

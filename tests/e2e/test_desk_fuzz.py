@@ -51,4 +51,5 @@ def test_officer_api_answers_no_input_with_a_server_error(case, fuzz_target):
     if "complaint_id" in (case.path_parameters or {}):
         case.path_parameters["complaint_id"] = complaint_id
     response = case.call(base_url=api, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert response.status_code < 500, f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
+    assert response.status_code < 500, \
+        f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
