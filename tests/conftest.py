@@ -82,10 +82,10 @@ def api_headers(aws):
     """An admin's bearer token: may read and act everywhere (tests of scoping use tests/desk/ fixtures)."""
     from chalicelib import wiring
     from chalicelib.model import utc_now
-    from chalicelib.officers import Role, new_officer
+    from chalicelib.officers import Officer, Role
     from chalicelib.tokens import issue_token
 
-    admin = new_officer("test-admin", "Test Admin", Role.ADMIN, "test-password", district_state=None)
+    admin = Officer("test-admin", "Test Admin", Role.ADMIN, password_hash="no password: token only")
     wiring.officers().add(admin)
     return {"Authorization": f"Bearer {issue_token(admin, aws.jwt_secret, utc_now(), timedelta(hours=1))}"}
 
