@@ -99,6 +99,12 @@ def openapi_document():
     return static_files.openapi_document()
 
 
+@app.route("/api/districts", methods=["GET"], authorizer=officer_auth)
+@http_errors
+def districts():
+    return wiring.desk().districts(officer())
+
+
 @app.route("/api/me", methods=["GET"], authorizer=officer_auth)
 @http_errors
 def who_am_i():

@@ -17,7 +17,7 @@ from chalicelib.api import (BadRequestError, expected_version, optional_text, pa
                             require_text)
 from chalicelib.districts import DistrictRegistry
 from chalicelib.model import AuditEvent, Complaint, Status, iso, new_id, parse_iso, utc_now
-from chalicelib.officers import Principal, require_hq, require_in_scope
+from chalicelib.officers import Principal, Role, require_hq, require_in_scope
 from chalicelib.replies import OutboundReply
 from chalicelib.resources import OUTBOUND_QUEUE, district_queue_name
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
@@ -94,6 +94,12 @@ class Desk:
             raise BadRequestError(f"unknown district {district!r}")
         require_in_scope(principal, unit.id, unit.state)
         return unit.id
+
+    def districts(self, principal: Principal) -> dict:
+        """The routing units an officer can pick from (worklist, claims, re-routing): their state's, or all."""
+        state = principal.state if principal.role != Role.ADMIN else None
+        return {"districts": [{"id": d.id, "state": d.state, "name_en": d.name_en, "name_hi": d.name_hi}
+                              for d in self.registry.districts if state in (None, d.state)]}
 
     def worklist(self, principal: Principal, query: dict | None) -> dict:
         """A district's complaints of one status (default: waiting for a first response), oldest first."""

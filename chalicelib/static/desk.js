@@ -188,6 +188,19 @@ function showDesk() {
                                                                      officer.state ? ", " + officer.state : "") + ")";
   if (!$("district").value) $("district").value = officer.district || (officer.state ? officer.state + "-hq" : "");
   loadWorklist(false);
+  loadDistricts();
+}
+
+async function loadDistricts() {
+  try {
+    const {districts} = await api("GET", "/api/districts");
+    $("district-list").replaceChildren(...districts.map((d) => {
+      const option = el("option");
+      option.value = d.id;
+      option.label = d.name_en + " · " + d.name_hi;
+      return option;
+    }));
+  } catch (error) { say(error.message, true); }
 }
 
 function logout() {

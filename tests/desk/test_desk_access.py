@@ -26,7 +26,7 @@ SCOPED_ROUTES = {
 }
 HQ_ONLY = {("PATCH", "/api/complaints/{complaint_id}"), ("POST", "/api/complaints/{complaint_id}/clock/pause"),
            ("POST", "/api/complaints/{complaint_id}/clock/resume")}
-UNSCOPED_ROUTES = {("GET", "/api/me"), ("GET", "/api/openapi.json")}
+UNSCOPED_ROUTES = {("GET", "/api/me"), ("GET", "/api/openapi.json"), ("GET", "/api/districts")}
 
 
 @pytest.fixture

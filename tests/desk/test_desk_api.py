@@ -251,3 +251,11 @@ def test_sensitive_complaint_is_redacted_in_listings_and_its_audit_trail_outside
     assert listed["text"] is None
     trail = client.http.get(f"/api/complaints/{complaint.id}", headers=rj_hq).json_body["audit"]
     assert "Ramesh" not in json.dumps(trail)
+
+
+# --- districts to pick from -------------------------------------------------------------------------------------
+
+def test_officers_pick_districts_of_their_own_state(client, jaipur):
+    districts = client.http.get("/api/districts", headers=jaipur).json_body["districts"]
+    assert {d["state"] for d in districts} == {"rj"}
+    assert {"id": "rj-jaipur-rural", "state": "rj", "name_en": "Jaipur Rural", "name_hi": "जयपुर ग्रामीण"} in districts
