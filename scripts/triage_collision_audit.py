@@ -104,7 +104,7 @@ training train schools colleges bodies tank tanks work works worked damage damag
 separate separation trade trades traded poster founded founding founding factor factors factories
 boost breaks breaking separation names wish wishes borders buses chala chali chalo communities
 companies crowded follows ganda gaya gaye gya khana kari karo ladke logon mela paisa pareshani suno khata rupay rupee
-nah pretend races bears sun पिछली
+nah pretend races bears sun stone पिछली
 मारा मारी मारे मारो हमले बेटे बचा बचे बच निकला निकली निकले निकाला निकाले गिरा पकड़े रहो रह चला चली चले
 चलो मिले जाने जाना जानी जानें लिये दिये गयी गये कर करो करा करूँ कराई जल्द झूठ रास्ते आरोप परेशानी पीड़िता
 पहली पहला पहल पहलू सुन सुनो सुनी सुने सुनाई पैसा पैसों हमले अकेले कंपनियों कंपनियां चुनावों चुनावी स्कूलों

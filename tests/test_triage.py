@@ -284,3 +284,18 @@ def test_an_unclassified_incident_reaches_hq_but_no_district_queue():
 def test_a_district_name_is_never_read_as_a_keyword(text):
     # Sikar/shikar (hunting), Jhansi/jhansa (a con), Churu/chura (stole) stem alike
     assert rj(text).category in ("vehicle_theft", "theft")
+
+
+def test_kids_near_a_marriage_lawn_do_not_make_a_child_marriage():
+    assert rj("Loud DJ till 2 am every night at the marriage lawn behind our colony. Kids have exams.").group \
+        == "vice_nuisance"
+    assert rj("Padosi apni 15 saal ki beti ki shaadi kar rahe hain").category == "child_marriage"
+
+
+def test_a_drunk_driver_on_the_road_right_now_is_p1():
+    assert rj("A drunk truck driver is zigzagging on the highway near Dudu right now").priority == "P1"
+
+
+def test_a_first_person_promotion_without_any_harm_is_spam():
+    assert not up("Follow me for daily stock tips, guaranteed 300% returns! Join our Telegram").actionable
+    assert up("I joined a Telegram group for stock tips with guaranteed returns and lost 2 lakh").actionable

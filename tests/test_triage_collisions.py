@@ -36,3 +36,21 @@ def test_a_word_matched_only_as_written_still_matches_itself_in_any_case():
 
 def test_an_inflection_of_a_keyword_still_meets_it():
     assert stem("fights") == stem("fight") and stem("मारा") == stem("मार")
+
+
+def test_keywords_of_different_meaning_do_not_share_a_stem():
+    # married/maar (beat), behen (sister)/behosh (unconscious), jaali (fake)/jala (burnt)
+    assert stem("married") != stem("maar")
+    assert stem("behen") != stem("behosh")
+    assert stem("jaali") != stem("jala")
+
+
+def test_a_phrase_is_not_shrunk_to_a_syllable_that_every_post_has():
+    # "ladka & le gaya & beti" must not fire on "le ke" (having taken) in a harassment complaint
+    result = triage(TriageInput(text="Padosi ke ladke ne meri beti ka number le ke usko gande message bheje",
+                                mentions=("Uppolice",)))
+    assert result.category != "girl_enticed_away"
+
+
+def test_a_one_syllable_hindi_stem_still_matches_when_it_carries_meaning():
+    assert triage(TriageInput(text="सोनभद्र में पहाड़ धंसा, 3 मजदूर दबे", mentions=("Uppolice",))).priority == "P1"

@@ -119,7 +119,9 @@ def _triage(post: TriageInput) -> TriageResult:
             if cid in scores:
                 scores[cid] += 1.5
     if child and "marriage" in flags:
-        scores["child_marriage"] = scores.get("child_marriage", 0) + 2
+        # A marriage and a minor is a child marriage; "kids" near a "marriage lawn" is only a hint.
+        minor = min(ages) < 18 if ages else "minor" in flags
+        scores["child_marriage"] = scores.get("child_marriage", 0) + (2 if minor else 1)
         reasons.setdefault("child_marriage", "a child's marriage")
 
     cat = _decide_category(scores, flags, words, text.has_url)
@@ -220,7 +222,7 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         if "resolved" in flags or top <= 1:
             return max((k for k in GRATITUDE if k in na), key=lambda k: na[k])
     if best_act and "na_spam" in na and (has_url or na["na_spam"] >= 2) and na["na_spam"] >= top \
-            and not first_person:
+            and (not first_person or _promotion(na["na_spam"], top, flags)):
         return "na_spam"
     if best_act and "na_political" in na and top <= 1 and not request and not first_person:
         return "na_political"
@@ -244,6 +246,11 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         flags.add("unclassified")
         return "general_query"
     return "na_unrelated"
+
+
+def _promotion(spam: float, top: float, flags: set[str]) -> bool:
+    """"Join our Telegram for stock tips" speaks in the first person too, but reports no harm."""
+    return spam >= top + 2 and not flags & {"harm", "complaint", "request", "followup"}
 
 
 POLICE_AS_ACCUSED = {"assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
@@ -283,6 +290,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"
+    if c.id == "rash_drunk_driving" and danger:
+        return "P1", "dangerous driving now"
     if c.id == "burglary_housebreaking" and "urgent" in flags:
         return "P1", "break-in in progress"
     if c.id in ASSAULT_LIKE and (danger or ("serious_injury" in flags and c.id == "assault_hurt")):

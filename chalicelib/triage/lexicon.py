@@ -8,6 +8,7 @@ content tokens: specific rules outscore single words.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +39,14 @@ def _phrase(text: str, drop_stopwords: bool) -> tuple[str, ...]:
     return kept or stems
 
 
+DEV_CONSONANT = re.compile("[\u0915-\u0939]")
+
+
+def _too_short(stem_: str) -> bool:
+    """Two Latin letters or one Devanagari syllable (le, ro, ले, रो): no evidence alone."""
+    return len(stem_) <= 2 if stem_.isascii() else len(DEV_CONSONANT.findall(stem_)) <= 1
+
+
 class Matcher:
     """Match with `drop_stopwords` on content_stems(text.stems), else on text.stems."""
 
@@ -51,6 +60,10 @@ class Matcher:
             for part in pattern.split("&"):
                 exact = part.strip().startswith("=")
                 phrase = _phrase(part.strip().lstrip("="), drop_stopwords and not exact)
+                if drop_stopwords and not exact and len(phrase) == 1 and _too_short(phrase[0]):
+                    # "le gaya" must not shrink to "le" (take), "ro raha" to "ro": too common alone.
+                    whole = _phrase(part.strip(), False)
+                    exact, phrase = len(whole) > 1, whole if len(whole) > 1 else phrase
                 if phrase:
                     # exact phrases are told apart from content phrases by a marker element
                     parts.append(("=", *phrase) if exact else phrase)
