@@ -62,6 +62,10 @@ pariksha exam result form fees salary pension ration aadhar aadhaar pan voter
 jaldi der dheere tez seedha ulta naya nayi naye purana purani purane bada badi bade chhota chhoti chhote
 lamba lambi mota moti acchi ache sundar khubsurat gandi ganda saaf
 dubara dobara turant fauran sirf bas bus khatam shuru band khula chalu
+har sar maal bhag bhaag daal naam jaan dil aankh pair haath muh munh baal dard dhanda dhandha lafda jhagda maza
+masti pakka bilkul zaroor shayad matlab asal waise vaise isliye kyunki agar taaki chahe bina khud aapas beech taraf
+wala wali wale chore chores chilli chilly chilling char charred cringe hooray hurray kale mantra sadden satay salami
+steel stylish styling mod heroine gunny hare tens visas
 """.split()
 
 NAMES = """
@@ -104,7 +108,7 @@ training train schools colleges bodies tank tanks work works worked damage damag
 separate separation trade trades traded poster founded founding founding factor factors factories
 boost breaks breaking separation names wish wishes borders buses chala chali chalo communities
 companies crowded follows ganda gaya gaye gya khana kari karo ladke logon mela paisa pareshani suno khata rupay rupee
-nah pretend races bears sun stone पिछली
+nah pretend races bears sun stone bhag bhaag पिछली
 मारा मारी मारे मारो हमले बेटे बचा बचे बच निकला निकली निकले निकाला निकाले गिरा पकड़े रहो रह चला चली चले
 चलो मिले जाने जाना जानी जानें लिये दिये गयी गये कर करो करा करूँ कराई जल्द झूठ रास्ते आरोप परेशानी पीड़िता
 पहली पहला पहल पहलू सुन सुनो सुनी सुने सुनाई पैसा पैसों हमले अकेले कंपनियों कंपनियां चुनावों चुनावी स्कूलों
