@@ -122,27 +122,33 @@ class Desk:
 
     # --- claiming ------------------------------------------------------------------------------------------
 
-    def waiting_in(self, complaint: Complaint, district: str, now: datetime) -> bool:
-        """Still awaiting a first response in this district, and not held by a live claim (a duplicate message)."""
-        held = complaint.claimed_until and parse_iso(complaint.claimed_until) > now
-        return complaint.district == district and complaint.status == Status.ROUTED and not held
+    @staticmethod
+    def waiting_in(complaint: Complaint | None, district: str) -> bool:
+        return complaint is not None and complaint.district == district and complaint.status == Status.ROUTED
+
+    @staticmethod
+    def held(complaint: Complaint, now: datetime) -> bool:
+        return bool(complaint.claimed_until) and parse_iso(complaint.claimed_until) > now
 
     def claim_next(self, principal: Principal, raw_body: bytes | None) -> dict:
         """The next complaint from the district's queue, leased to this officer for the SQS visibility timeout:
-        unanswered when the lease ends, the message reappears for the next claim. Stale messages are deleted."""
+        unanswered when the lease ends, the message reappears for the next claim. Messages of complaints no longer
+        waiting here (answered, resolved, re-routed, gone) are deleted."""
         body = parse_json_body(raw_body, ("district",))
         district = self.unit_in_scope(principal, optional_text(body, "district", 64))
         queue = district_queue_name(district)
         for _ in range(MAX_STALE_SKIPS):
+            now = self.clock()   # before the receive: a recorded lease never outlasts the message's invisibility
             messages = self.queues.receive(queue, max_messages=1, visibility_timeout=self.claim_lease_seconds)
             if not messages:
                 break
             message = messages[0]
-            now = self.clock()
             complaint = self._complaint_of(message)
-            if complaint is None or not self.waiting_in(complaint, district, now):
+            if not self.waiting_in(complaint, district):
                 self.queues.delete(queue, message["ReceiptHandle"])
                 continue
+            if self.held(complaint, now):
+                continue   # a duplicate message of a claimed complaint: it stays hidden for a lease, never deleted
             lease_end = iso(now + timedelta(seconds=self.claim_lease_seconds))
             try:
                 claimed = self._save(principal, complaint,

@@ -72,8 +72,7 @@ def test_claimed_complaint_goes_to_no_one_else_until_the_lease_ends(desk_with_le
 
     complaint = routed()
     desk = desk_with_lease(1)
-    first, second = Principal("a", "district_officer", "rj", "rj-jaipur"), Principal("b", "district_officer", "rj",
-                                                                                       "rj-jaipur")
+    first, second = (Principal(name, "district_officer", "rj", "rj-jaipur") for name in ("a", "b"))
     assert desk.claim_next(first, b"")["complaint"]["id"] == complaint.id
     assert desk.claim_next(second, b"")["complaint"] is None
     time.sleep(1.2)
@@ -259,3 +258,17 @@ def test_officers_pick_districts_of_their_own_state(client, jaipur):
     districts = client.http.get("/api/districts", headers=jaipur).json_body["districts"]
     assert {d["state"] for d in districts} == {"rj"}
     assert {"id": "rj-jaipur-rural", "state": "rj", "name_en": "Jaipur Rural", "name_hi": "जयपुर ग्रामीण"} in districts
+
+
+def test_duplicate_message_of_a_claimed_complaint_is_hidden_not_deleted(desk_with_lease, routed, queues):
+    from chalicelib.officers import Principal
+
+    complaint = routed()
+    queues.send("desk-district-rj-jaipur", {"complaint_id": complaint.id, "district": "rj-jaipur"})   # router retry
+    desk = desk_with_lease(1)
+    first, second = (Principal(name, "district_officer", "rj", "rj-jaipur") for name in ("a", "b"))
+    assert desk.claim_next(first, b"")["complaint"]["id"] == complaint.id
+    assert desk.claim_next(second, b"")["complaint"] is None
+    attributes = queues.sqs.get_queue_attributes(QueueUrl=queues.url("desk-district-rj-jaipur"),
+                                                 AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
+    assert attributes["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "2"
