@@ -263,12 +263,12 @@ def test_officers_pick_districts_of_their_own_state(client, jaipur):
 def test_duplicate_message_of_a_claimed_complaint_is_hidden_not_deleted(desk_with_lease, routed, queues):
     from chalicelib.officers import Principal
 
-    complaint = routed()
-    queues.send("desk-district-rj-jaipur", {"complaint_id": complaint.id, "district": "rj-jaipur"})   # router retry
+    complaint = routed("rj-jaipur-rural")   # a queue no other test claims from: its in-flight count is ours
+    queues.send("desk-district-rj-jaipur-rural", {"complaint_id": complaint.id, "district": "rj-jaipur-rural"})
     desk = desk_with_lease(1)
-    first, second = (Principal(name, "district_officer", "rj", "rj-jaipur") for name in ("a", "b"))
+    first, second = (Principal(name, "district_officer", "rj", "rj-jaipur-rural") for name in ("a", "b"))
     assert desk.claim_next(first, b"")["complaint"]["id"] == complaint.id
     assert desk.claim_next(second, b"")["complaint"] is None
-    attributes = queues.sqs.get_queue_attributes(QueueUrl=queues.url("desk-district-rj-jaipur"),
+    attributes = queues.sqs.get_queue_attributes(QueueUrl=queues.url("desk-district-rj-jaipur-rural"),
                                                  AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
     assert attributes["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "2"
