@@ -299,3 +299,9 @@ def test_a_drunk_driver_on_the_road_right_now_is_p1():
 def test_a_first_person_promotion_without_any_harm_is_spam():
     assert not up("Follow me for daily stock tips, guaranteed 300% returns! Join our Telegram").actionable
     assert up("I joined a Telegram group for stock tips with guaranteed returns and lost 2 lakh").actionable
+
+
+def test_the_hindi_verb_kar_is_not_a_plea_but_karen_is():
+    # करें (please do) asks for action; कर (doing, having done) is in nearly every Hindi sentence
+    assert not up("शुक्रिया पुलिस, आपने चोर को पकड़ कर मेरा फोन लौटा दिया").actionable
+    assert up("मेरी शिकायत पर कार्यवाही करे").actionable
