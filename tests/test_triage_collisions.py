@@ -4,16 +4,23 @@ from pathlib import Path
 from chalicelib.triage import TriageInput, triage
 from chalicelib.triage.lexicon import collisions
 from chalicelib.triage.normalise import stem
+from chalicelib.triage.places import place_collisions
 
-WORDS = Path(__file__).resolve().parent / "data" / "triage_common_words.txt"
+DATA = Path(__file__).resolve().parent / "data"
+WORDS = DATA / "triage_common_words.txt"
+PLACES = DATA / "triage_common_places.txt"
+
+
+def _lines(path: Path) -> list[str]:
+    return [w for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
 
 
 def _common_words() -> list[str]:
-    return [w for w in WORDS.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
+    return _lines(WORDS)
 
 
-def test_no_common_word_place_or_name_stems_like_a_one_word_keyword():
-    # 13,000+ frequent English and Hindi words, Hinglish words, Indian names, world and Indian places.
+def test_no_common_word_or_name_stems_like_a_one_word_keyword():
+    # ~11,900 frequent English and Hindi words, Hinglish words and Indian names
     assert collisions(_common_words()) == []
 
 
@@ -54,3 +61,13 @@ def test_a_phrase_is_not_shrunk_to_a_syllable_that_every_post_has():
 
 def test_a_one_syllable_hindi_stem_still_matches_when_it_carries_meaning():
     assert triage(TriageInput(text="सोनभद्र में पहाड़ धंसा, 3 मजदूर दबे", mentions=("Uppolice",))).priority == "P1"
+
+
+def test_no_everyday_word_or_name_is_read_as_a_place():
+    # बॉडी (body) once folded was बाड़ी in Dholpur, बाप (father) Bap in Phalodi, "barely" Bareli
+    assert place_collisions(_common_words()) == []
+
+
+def test_world_places_stem_like_no_keyword():
+    # Dubai, Bombay, China, Patna, Abu Dhabi: NRIs name where they live
+    assert collisions(_lines(PLACES)) == []

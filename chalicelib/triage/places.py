@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.districts import District, DistrictRegistry, load_registry
-from chalicelib.triage.normalise import Text, fold, tokenize
+from chalicelib.triage.normalise import Text, analyse, fold, tokenize
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER = DATA / "gazetteer.json"
@@ -54,7 +54,10 @@ CHILDREN = {
 WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "koil", "kasi", "prayag",
               "nagar", "bela", "belha", "kiri", "unao", "bhim nagar", "jp nagar", "karvi", "gonda", "pali",
               "jewar",  # zevar, jewellery
-              "बस्ती", "काशी"}
+              # बाप (father), रानी (a name), बाड़ी (बॉडी, a body), कोंच (कोच, a coach), पहाड़ी (hilly)
+              "बस्ती", "काशी", "नगर", "बाप", "रानी", "बाड़ी", "कोंच", "पहाड़ी"}
+# English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi).
+NOT_PLACES = {"barely", "sandy"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
                  "जिला", "जिले", "पुलिस", "शहर", "थाना"}
 # Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
@@ -201,7 +204,8 @@ class Gazetteer:
                 i += 1
                 continue
             place, length = hit
-            if place.weak and not self._weak_ok(originals, tokens, i, length):
+            if (place.weak and not self._weak_ok(originals, tokens, i, length)) or \
+                    originals[i].casefold() in NOT_PLACES:
                 i += length
                 continue
             spans.append((place, i, i + length))
@@ -253,6 +257,18 @@ def _deletions(word: str) -> set[str]:
 @lru_cache(maxsize=1)
 def _route_words() -> frozenset[str]:
     return frozenset(fold(w) for w in ROUTE_WORDS)
+
+
+def place_collisions(words) -> list[tuple[str, list[str]]]:
+    """(word, place labels) for each everyday word that is read as a place name when written in lower
+    case inside a sentence (बॉडी -> बाड़ी in Dholpur, barely -> Bareli)."""
+    gz = gazetteer()
+    found = []
+    for word in words:
+        spans = gz.spans(analyse(f"ek {word} hai"))
+        if spans:
+            found.append((word, [place.label for place, _, _ in spans]))
+    return found
 
 
 @lru_cache(maxsize=1)
