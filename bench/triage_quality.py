@@ -1,6 +1,6 @@
 """Triage quality and speed benchmark (issue 3): not a test, a report.
 
-    .venv/bin/python scripts/triage_benchmark.py [labelled.jsonl ...]
+    .venv/bin/python bench/triage_quality.py [labelled.jsonl ...]
 
 Runs `python -m chalicelib.triage` over each labelled file (default: ../shared/data/triage_dev.jsonl)
 and prints actionable precision/recall, group macro-F1, district accuracy where a district is expected,
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT.parent / "shared" / "data" / "triage_dev.jsonl"
+DEFAULT = ROOT / "tests" / "data" / "triage_dev.jsonl"
 
 
 def _as_list(value):
