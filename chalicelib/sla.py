@@ -95,7 +95,8 @@ def clock_started(complaint: Complaint, rules: SlaRules) -> dict:
 def window_of(complaint: Complaint) -> timedelta:
     if complaint.sla_window_seconds is not None:
         return timedelta(seconds=complaint.sla_window_seconds)
-    return parse_iso(complaint.sla_due_at) - parse_iso(complaint.received_at)   # clocks started before windows were kept
+    # A clock started before windows were kept on the complaint.
+    return parse_iso(complaint.sla_due_at) - parse_iso(complaint.received_at)
 
 
 def first_response_due(complaint: Complaint) -> datetime | None:

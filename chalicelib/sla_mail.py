@@ -52,7 +52,8 @@ def _template():
     return env.get_template("sla_notice.txt")
 
 
-def render_notice(complaint: Complaint, notice: Notice, district_name: str, repeat_of: str | None = None) -> NoticeEmail:
+def render_notice(complaint: Complaint, notice: Notice, district_name: str,
+                  repeat_of: str | None = None) -> NoticeEmail:
     """A sensitive complaint's email carries its reference, district and times only (TRIAGE.md privacy).
     `repeat_of`: when an earlier, unconfirmed attempt at this notice was claimed."""
     due = india_time(first_response_due(complaint))
@@ -60,7 +61,8 @@ def render_notice(complaint: Complaint, notice: Notice, district_name: str, repe
     text = _template().render(
         heading=HEADINGS[notice.name], reference=complaint.reference, platform=complaint.platform,
         district=district_name, received=india_time(complaint.received_at), due=due,
-        window=window_text(window_of(complaint)), paused=complaint.sla_paused_at and india_time(complaint.sla_paused_at),
+        window=window_text(window_of(complaint)),
+        paused=complaint.sla_paused_at and india_time(complaint.sla_paused_at),
         pause_reason=complaint.sla_pause_reason, sensitive=complaint.sensitive,
         category=complaint.category or "not yet known", priority=complaint.priority or "-",
         author=complaint.author_handle or complaint.author_name or complaint.author_id, text=complaint.text,

@@ -82,7 +82,8 @@ class Notifier:
 
 
 def change_complaint(store, complaint_id: str, change: Callable[[Complaint], Complaint],
-                     event: Callable[[Complaint], AuditEvent], retry_on: tuple[type[Exception], ...] = (VersionConflictError,)) -> Complaint:
+                     event: Callable[[Complaint], AuditEvent],
+                     retry_on: tuple[type[Exception], ...] = (VersionConflictError,)) -> Complaint:
     """Read, change, write; on a concurrent change read again and re-apply (these changes do not depend on
     what the other writer did). A change that leaves the complaint as it is writes nothing."""
     for attempt in range(1, ATTEMPTS + 1):

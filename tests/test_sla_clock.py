@@ -10,6 +10,7 @@ from chalicelib.model import DESK_REPLY, AuditEvent, Complaint, Status, iso, new
 from chalicelib.platforms import x
 from chalicelib.sla_mail import render_notice
 from local.samples import RAJASTHAN_DESK_ID, tweet, x_delivery
+from tests.test_meta_webhook import post_meta  # noqa: F401 (fixture)
 
 CITIZEN_TWEET = "1790000000000000001"
 
@@ -59,6 +60,18 @@ def test_the_desk_replying_on_x_is_the_first_response(post_x, store, queues):
     event = next(e for e in store.audit_trail(complaint.id) if e["action"] == "first_response")
     assert (event["actor"], event["details"]) == ("platform:x", {"channel": "platform_reply"})
     assert store.due_before("2099-01-01T00:00:00.000Z") == ([], None)
+
+
+def test_the_page_answering_a_facebook_comment_is_the_first_response(post_meta, store, queues):
+    from local.samples import RAJASTHAN_PAGE_ID, facebook_feed, meta_delivery
+
+    post_meta(meta_delivery("facebook", facebook_feed("Jodhpur me mera phone chori ho gaya", comment_id="1_30")))
+    complaint = store.find_by_external("facebook", "1_30")
+    routing.route_complaint(complaint.id, store, queues, wiring.registry(), wiring.sla_rules())
+    response = post_meta(meta_delivery("facebook", facebook_feed("We are on it", comment_id="1_31", parent_id="1_30",
+                                                                 author_id=RAJASTHAN_PAGE_ID)))
+    assert response.json_body["first_responses_recorded"] == 1
+    assert store.get(complaint.id).status == Status.RESPONDED
 
 
 def test_a_reply_the_desk_posted_itself_is_not_counted_again(post_x, store, queues):
