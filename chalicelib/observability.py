@@ -23,7 +23,10 @@ def metrics():
 def count(name: str, value: float = 1, unit: str = "Count", **dimensions: str) -> None:
     """Emit one EMF metric line now, with its own dimensions (per district, per platform)."""
     from aws_lambda_powertools.metrics import MetricUnit, single_metric
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
+    if is_metrics_disabled():   # single_metric prints regardless (Powertools 3.37); Metrics() itself honours it
+        return
     with single_metric(name=name, unit=getattr(MetricUnit, unit), value=value, namespace="ComplaintDesk") as metric:
         for key, dim in dimensions.items():
             metric.add_dimension(name=key, value=str(dim))

@@ -138,3 +138,12 @@ def test_the_sweep_runs_every_minute():
 
     [schedule] = [s for s in app.app.event_sources if s.name == "sla_sweep"]
     assert json.dumps(schedule.schedule_expression.to_string()) == '"rate(1 minute)"'
+
+
+def test_received_and_routed_complaints_are_counted(post_x, store, queues, monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    routed_complaint(post_x, store, queues)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    by_name = {line["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"]: line for line in lines}
+    assert (by_name["ComplaintsReceived"]["platform"], by_name["ComplaintsReceived"]["state"]) == ("x", "rj")
+    assert by_name["ComplaintsRouted"]["district"] == "rj-jodhpur"

@@ -330,3 +330,29 @@ def test_a_failed_send_gives_the_claim_back_for_the_next_sweep(store, mailer, qu
     assert report.failed == [complaint.id] and store.get(complaint.id).sla_sending is None
     sweep(store, Notifier(mailer, queues, load_registry()), after(62))
     assert len(mailer.sent) == 1 and "sla_notice_failed" in actions(store, complaint.id)
+
+
+# Metrics (EMF lines on stdout, as CloudWatch reads them from the Lambda's log)
+
+def emitted(capsys) -> dict:
+    import json
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    return {metric["Name"]: line for line in lines for metric in line["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+
+
+def test_a_breach_and_its_notice_are_counted_per_district(store, notifier, routed, monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    routed(sla_notices_sent=("reminder_50", "reminder_80"))
+    sweep(store, notifier, after(121))
+    metrics = emitted(capsys)
+    assert (metrics["SlaBreaches"]["district"], metrics["SlaBreaches"]["SlaBreaches"]) == ("rj-jodhpur", [1.0])
+    assert (metrics["SlaNoticesSent"]["notice"], metrics["SlaNoticesSent"]["district"]) == ("breach", "rj-jodhpur")
+
+
+def test_the_first_response_time_is_counted_in_seconds_per_district(store, routed, monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    complaint = routed()
+    record_first_response(store, complaint.id, "2026-11-23T04:02:30.000Z", "officer:rj-17", "desk")
+    metric = emitted(capsys)["FirstResponseSeconds"]
+    assert (metric["FirstResponseSeconds"], metric["district"]) == ([150.0], "rj-jodhpur")
