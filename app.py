@@ -185,7 +185,7 @@ def route_complaints(event):
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def sla_sweep(event):
     return sla_service.run_sweep(event.time, wiring.store(), wiring.mailer(), wiring.queues(), wiring.registry(),
-                                 wiring.settings())
+                                 wiring.settings(), event.context.get_remaining_time_in_millis)
 
 
 @app.schedule(Cron(30, 2, "*", "*", "?", "*"))   # 08:00 India time

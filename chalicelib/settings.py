@@ -45,6 +45,7 @@ class Settings:
     # a window scale below 1 (dev stages only) shortens every window to watch a breach locally (docs/sla.md).
     sla_reminder_tag_states: tuple[str, ...] = ()
     sla_window_scale: float = 1.0
+    sla_sweep_time_reserve_ms: int = 10_000     # a sweep starts no notice with less Lambda time left than this
     # Officer desk (chalicelib/desk.py, docs/officer-desk.md): token signing (infra passes JWT_SECRET from SSM),
     # token lifetime (one shift), and the claim lease (how long a claimed complaint stays out of others' claims).
     jwt_secret: str = ""
@@ -92,6 +93,7 @@ def load_settings() -> Settings:
         sla_reminder_tag_states=tuple(
             state.strip() for state in os.environ.get("SLA_REMINDER_TAG_STATES", "").split(",") if state.strip()),
         sla_window_scale=_window_scale(stage),
+        sla_sweep_time_reserve_ms=int(os.environ.get("SLA_SWEEP_TIME_RESERVE_MS", 10_000)),
         jwt_secret=_secret("JWT_SECRET", stage),
         token_lifetime_hours=int(os.environ.get("TOKEN_LIFETIME_HOURS", 12)),
         claim_lease_seconds=int(os.environ.get("CLAIM_LEASE_SECONDS", 600)),

@@ -29,9 +29,11 @@ class SweepReport:
     items_read: int = 0              # SLA index items read: the sweep's cost
     sent: list[str] = field(default_factory=list)       # "<complaint id> <notice>"
     failed: list[str] = field(default_factory=list)
+    unfinished: bool = False         # stopped for time; the next run continues
 
     def to_dict(self) -> dict:
-        return {"items_read": self.items_read, "sent": self.sent, "failed": self.failed}
+        return {"items_read": self.items_read, "sent": self.sent, "failed": self.failed,
+                "unfinished": self.unfinished}
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,11 @@ class Notifier:
     tag_states: tuple[str, ...] = ()
 
     def recipients(self, complaint: Complaint, notice: sla.Notice) -> list[str]:
-        if notice.audience == "district":
+        district = self.registry.get(complaint.district)
+        if notice.audience == "district" and not (district and district.is_desk):
             return district_cell(complaint.district)
-        return state_addresses(complaint.state, notice.audience)
+        # A complaint still with a desk (HQ triage, the NRI desk) reminds HQ itself.
+        return state_addresses(complaint.state, "hq" if notice.audience == "district" else notice.audience)
 
     def district_name(self, complaint: Complaint) -> str:
         district = self.registry.get(complaint.district)
@@ -160,13 +164,19 @@ def handle_due(store, notifier: Notifier, complaint: Complaint, now: datetime, r
         complaint = store.get(complaint.id)
 
 
-def sweep(store, notifier: Notifier, now: datetime, page_size: int = PAGE_SIZE) -> SweepReport:
-    """Everything due by `now`, oldest first, page by page: a run after a late or missed one catches up."""
+def sweep(store, notifier: Notifier, now: datetime, page_size: int = PAGE_SIZE,
+          has_time: Callable[[], bool] = lambda: True) -> SweepReport:
+    """Everything due by `now`, oldest first, page by page: a run after a late or missed one catches up.
+    It stops starting notices when `has_time()` turns false, so a Lambda timeout never cuts one in half;
+    the next run goes on from the oldest."""
     report, start = SweepReport(), None
     while True:
         page, start = store.due_before(iso(now), page_size, start)
         report.items_read += len(page)
         for complaint in page:
+            if not has_time():
+                report.unfinished = True
+                return report
             try:
                 handle_due(store, notifier, complaint, now, report)
             except Exception:  # one complaint's trouble must not stop the others' notices
@@ -176,10 +186,13 @@ def sweep(store, notifier: Notifier, now: datetime, page_size: int = PAGE_SIZE) 
             return report
 
 
-def run_sweep(scheduled_at: str, store, mailer, queues, registry, settings) -> dict:
+def run_sweep(scheduled_at: str, store, mailer, queues, registry, settings,
+              remaining_millis: Callable[[], int] | None = None) -> dict:
     """The schedule's entry point. Uses the clock, not the event's time: a delayed run acts on what is due now."""
     notifier = Notifier(mailer, queues, registry, settings.sla_reminder_tag_states)
-    report = sweep(store, notifier, utc_now())
+    reserve = settings.sla_sweep_time_reserve_ms    # for the notice in hand: claim, SES, record
+    report = sweep(store, notifier, utc_now(),
+                   has_time=lambda: remaining_millis is None or remaining_millis() > reserve)
     logger().info("SLA sweep done", extra={"scheduled_at": scheduled_at, **report.to_dict()})
     return report.to_dict()
 

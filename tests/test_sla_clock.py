@@ -95,7 +95,9 @@ def sent_emails() -> list:
             for m in ses_backends["123456789012"]["ap-south-1"].sent_messages]
 
 
-def test_the_schedule_sweeps_and_emails_hq_with_times_in_india_time(client, store):
+def test_the_schedule_sweeps_and_emails_hq_with_times_in_india_time(client, store, monkeypatch):
+    monkeypatch.setenv("SLA_SWEEP_TIME_RESERVE_MS", "0")   # chalice.test's Lambda context has only 3 s
+    wiring.settings.cache_clear()
     received = utc_now().replace(second=0, microsecond=0) - timedelta(minutes=121)
     india = timedelta(hours=5, minutes=30)
     complaint = Complaint(id=new_id(received), state="rj", desk="rj-hq", platform="x", external_id="42", kind="post",

@@ -136,6 +136,20 @@ def test_a_late_run_catches_up_oldest_first_across_pages(store, notifier, mailer
     assert len(mailer.sent) == 5
 
 
+def test_a_sweep_out_of_time_stops_between_complaints_and_the_next_run_goes_on(store, notifier, mailer, routed):
+    routed(), routed()
+    checks = iter([True, False])
+    first = sweep(store, notifier, after(61), has_time=lambda: next(checks))
+    second = sweep(store, notifier, after(62))
+    assert (len(first.sent), first.unfinished, len(second.sent), second.unfinished) == (1, True, 1, False)
+
+
+def test_a_complaint_still_with_the_hq_desk_reminds_hq(store, notifier, mailer, routed):
+    routed(district="rj-hq")
+    sweep(store, notifier, after(61))
+    assert mailer.recipients() == [tuple(HQ)]
+
+
 def test_first_response_stops_the_clock(store, notifier, mailer, routed):
     complaint = routed()
     answered = record_first_response(store, complaint.id, "2026-11-23T04:30:00.000Z", "officer:rj-17", "desk")
