@@ -102,9 +102,8 @@ def change_complaint(store, complaint_id: str, change: Callable[[Complaint], Com
                 raise
 
 
-def claim(store, complaint: Complaint, notice: sla.Notice, now: datetime) -> Complaint:
+def claim(store, complaint: Complaint, notice: sla.Notice, now: datetime, repeat_of: str | None) -> Complaint:
     """Raises VersionConflictError when another sweep (or anyone) changed the complaint since it was read."""
-    repeat_of = complaint.sla_sending_since if complaint.sla_sending == notice.name else None
     saved = store.update(complaint, sla.claimed(complaint, notice, now), AuditEvent(
         complaint.id, iso(now), ACTOR, "sla_notice_claimed",
         {"notice": notice.name, "overtaken": list(sla.overtaken_by(complaint, notice)), "repeat_of": repeat_of}))
@@ -136,10 +135,11 @@ def release(store, claimed_complaint: Complaint, notice: sla.Notice, now: dateti
 
 
 def send_notice(store, notifier: Notifier, complaint: Complaint, notice: sla.Notice, now: datetime) -> bool:
-    """Claim, send, record. False when someone else holds the notice or the send failed (claim given back)."""
+    """Claim, send, record. False when another sweep got the claim; a failed send gives the claim back and raises.
+    `repeat_of`: the start of an expired claim on this notice, whose email may or may not have gone out."""
     repeat_of = complaint.sla_sending_since if complaint.sla_sending == notice.name else None
     try:
-        claimed_complaint = claim(store, complaint, notice, now)
+        claimed_complaint = claim(store, complaint, notice, now, repeat_of)
     except VersionConflictError:
         return False
     try:
