@@ -20,6 +20,7 @@ from chalicelib.model import AuditEvent, Complaint, Status, iso, new_id, parse_i
 from chalicelib.officers import Principal, Role, require_hq, require_in_scope
 from chalicelib.replies import OutboundReply
 from chalicelib.resources import OUTBOUND_QUEUE, district_queue_name
+from chalicelib.sla_service import count_first_response
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
 WORKLIST_STATUSES = (Status.NEW, Status.ROUTED, Status.RESPONDED, Status.RESOLVED, Status.NOT_ACTIONABLE)
@@ -182,6 +183,7 @@ class Desk:
         reply_id = new_id(now)
         saved = self._save(principal, complaint, complaint.first_responded(iso(now)), "replied", now,
                            reply_id=reply_id, text=text)
+        count_first_response(complaint, saved)
         self.queues.send(OUTBOUND_QUEUE, OutboundReply(complaint.id, reply_id, "officer_reply", text,
                                                        principal.actor).to_dict())
         return self._view(saved, principal)

@@ -202,10 +202,16 @@ def record_first_response(store, complaint_id: str, at: str, actor: str, channel
     before = store.get(complaint_id)
     saved = change_complaint(store, complaint_id, lambda c: c.first_responded(at),
                              lambda c: AuditEvent(c.id, at, actor, "first_response", {"channel": channel}))
-    if saved.first_response_at and not before.first_response_at and saved.first_response_at == at:
-        seconds = max(0.0, (parse_iso(at) - parse_iso(saved.received_at)).total_seconds())
-        count("FirstResponseSeconds", seconds, "Seconds", district=saved.district or "-")
+    if saved.first_response_at == at:
+        count_first_response(before, saved)
     return saved
+
+
+def count_first_response(before: Complaint, after: Complaint) -> None:
+    """The FirstResponseSeconds metric, when this change is the one that stopped the clock."""
+    if after.first_response_at and not before.first_response_at:
+        seconds = max(0.0, (parse_iso(after.first_response_at) - parse_iso(after.received_at)).total_seconds())
+        count("FirstResponseSeconds", seconds, "Seconds", district=after.district or "-")
 
 
 def record_desk_reply(post: InboundPost, store) -> Complaint | None:

@@ -105,6 +105,19 @@ def test_reply_goes_to_the_outbound_queue_and_stops_the_clock(client, routed, ja
     assert replied["action"] == "replied" and replied["details"]["before"]["status"] == "ROUTED"
 
 
+def test_an_officers_first_reply_is_counted_as_first_response_seconds_of_the_district(client, routed, jaipur,
+                                                                                     monkeypatch, capsys):
+    import json as json_module
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    complaint = routed()
+    capsys.readouterr()
+    post(client, f"/api/complaints/{complaint.id}/replies", jaipur, {"text": "SHO Malviya Nagar is on it"})
+    metrics = [json_module.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    [first_response] = [m for m in metrics if "FirstResponseSeconds" in m]
+    assert first_response["district"] == complaint.district and first_response["FirstResponseSeconds"][0] >= 0
+
+
 @pytest.mark.parametrize("platform, limit", [("x", 280), ("instagram", 2200), ("whatsapp", 4096),
                                              ("facebook", 8000)])
 def test_reply_over_the_platform_limit_is_refused_before_anything_is_sent(client, routed, jaipur, queues, platform,
