@@ -5,14 +5,9 @@ message that still fails is better left to SQS (it comes back after its visibili
 """
 from __future__ import annotations
 
-import http.client
 import json
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Callable
 
 from chalicelib.model import utc_now
@@ -56,6 +51,8 @@ def retry_after_seconds(value: str | None) -> float | None:
     if value.strip().isdigit():
         return float(value.strip())
     try:
+        from email.utils import parsedate_to_datetime
+
         return max(0.0, (parsedate_to_datetime(value) - utc_now()).total_seconds())
     except (TypeError, ValueError):
         return None
@@ -77,6 +74,8 @@ class JsonApi:
         return self.request("POST", path, body=body)
 
     def request(self, method: str, path: str, body: dict | None = None, query: dict | None = None) -> dict:
+        import urllib.parse  # deferred with the rest of urllib: only replies and Graph reads need HTTP (cold start)
+
         url = f"{self.base_url}/{path.lstrip('/')}"
         if query:
             url += "?" + urllib.parse.urlencode(query)
@@ -92,6 +91,10 @@ class JsonApi:
                 attempt, waited, delay = attempt + 1, waited + wait, min(delay * 2, self.policy.max_delay)
 
     def _once(self, method: str, url: str, body: dict | None) -> dict:
+        import http.client
+        import urllib.error
+        import urllib.request
+
         data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         if data is not None:
