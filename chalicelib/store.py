@@ -215,26 +215,20 @@ class ComplaintStore:
     def add_event(self, event: AuditEvent, once_key: str | None = None) -> bool:
         """An audit event on its own (the complaint is unchanged). With `once_key`, a repeat of the same key
         at the same time adds nothing (platforms retry deliveries): returns False then."""
-        from botocore.exceptions import ClientError
-
         if once_key is None:
             self.table.put_item(Item=audit_item(event))
             return True
-        item = {**audit_item(event), "sk": f"EV#{event.at}#{once_key}"}
-        try:
-            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._put_new({**audit_item(event), "sk": f"EV#{event.at}#{once_key}"})
 
     def claim_reply(self, reply_id: str, complaint_id: str, at: str) -> bool:
         """Take the right to send one reply; False if it was already sent or is being sent."""
+        return self._put_new({**reply_guard_key(reply_id), "type": "reply", "complaint_id": complaint_id,
+                              "state": "sending", "claimed_at": at})
+
+    def _put_new(self, item: dict) -> bool:
+        """Put an item that must not exist yet; False if it already does."""
         from botocore.exceptions import ClientError
 
-        item = {**reply_guard_key(reply_id), "type": "reply", "complaint_id": complaint_id, "state": "sending",
-                "claimed_at": at}
         try:
             self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as exc:

@@ -1,4 +1,5 @@
 """Fixtures: fake AWS credentials, moto-backed table and queues built from chalicelib.resources, a Chalice test client."""
+import contextlib
 import json
 import os
 from datetime import timedelta
@@ -22,8 +23,8 @@ os.environ.update({k: v for k, v in _config["stages"]["dev"]["environment_variab
 os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
 
-@pytest.fixture
-def aws():
+@contextlib.contextmanager
+def moto_account():
     """An in-process moto account with the desk's table, queues (with DLQs) and verified sender."""
     from moto import mock_aws
 
@@ -39,6 +40,12 @@ def aws():
                          settings.table_name, settings.ses_sender)
         yield settings
         wiring.reset()
+
+
+@pytest.fixture
+def aws():
+    with moto_account() as settings:
+        yield settings
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Callable, Protocol
 
 from chalicelib.model import DESK_REPLY, DeliveryStatus, Geotag, InboundPost, PostChanged, iso
 from chalicelib.observability import logger
+from chalicelib.platforms.payload import MalformedDeliveryError, read_id as _id, require as _require
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 
@@ -20,10 +21,6 @@ SIGNATURE_HEADER = "x-hub-signature-256"
 FEED_ITEMS = {"status", "post", "photo", "video", "share", "comment"}
 FEED_CHANGES = {"edited": "edited", "edit": "edited", "remove": "removed", "hide": "hidden", "unhide": "unhidden"}
 WHATSAPP_MEDIA = ("image", "video", "document", "audio")
-
-
-class MalformedDeliveryError(ValueError):
-    pass
 
 
 class MentionLookup(Protocol):
@@ -53,19 +50,6 @@ def subscription_challenge(query: dict | None, verify_token: str) -> str | None:
     if query.get("hub.mode") != "subscribe" or not hmac.compare_digest(token.encode(), verify_token.encode()):
         return None
     return query.get("hub.challenge")
-
-
-def _require(mapping, key: str, where: str):
-    if not isinstance(mapping, dict) or mapping.get(key) in (None, ""):
-        raise MalformedDeliveryError(f"{where} has no {key}")
-    return mapping[key]
-
-
-def _id(mapping, key: str, where: str) -> str:
-    value = _require(mapping, key, where)
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise MalformedDeliveryError(f"{where}.{key} must be a string or a number")
-    return str(value)
 
 
 def _optional_id(mapping: dict, key: str, where: str) -> str | None:

@@ -11,12 +11,9 @@ import hmac
 from datetime import datetime, timezone
 
 from chalicelib.model import DESK_REPLY, Geotag, InboundPost, iso
+from chalicelib.platforms.payload import MalformedDeliveryError, read_id as _id, require as _require
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
-
-
-class MalformedDeliveryError(ValueError):
-    pass
 
 
 def _sign(secret: str, message: bytes) -> str:
@@ -59,19 +56,6 @@ def _geotag(tweet: dict) -> Geotag | None:
         lon, lat = point["coordinates"]  # GeoJSON order: longitude first
         return Geotag(lat=float(lat), lon=float(lon))
     return None
-
-
-def _require(mapping, key: str, where: str):
-    if not isinstance(mapping, dict) or mapping.get(key) in (None, ""):
-        raise MalformedDeliveryError(f"{where} has no {key}")
-    return mapping[key]
-
-
-def _id(mapping, key: str, where: str) -> str:
-    value = _require(mapping, key, where)
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise MalformedDeliveryError(f"{where}.{key} must be a string or number")
-    return str(value)
 
 
 def _text(tweet: dict) -> str:

@@ -5,26 +5,15 @@ import pytest
 
 from chalicelib.model import AuditEvent, Complaint, Status, iso, new_id, utc_now
 from chalicelib.resources import district_queue_name
+from tests.conftest import moto_account
 
 
 @pytest.fixture(scope="module")
 def shared_aws():
     """One moto account for a whole module, for tests that only add complaints of their own (creating the
     desk's ~130 queues takes most of a second, and the access table multiplies tests by routes)."""
-    from moto import mock_aws
-
-    from chalicelib import wiring
-    from chalicelib.resources import create_resources
-
-    with mock_aws():
-        wiring.reset()
-        import boto3
-
-        settings = wiring.settings()
-        create_resources(boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("ses"),
-                         settings.table_name, settings.ses_sender)
+    with moto_account() as settings:
         yield settings
-        wiring.reset()
 
 
 @pytest.fixture
