@@ -3,9 +3,10 @@ import functools
 
 from chalice import AuthResponse, Chalice, Cron, Rate, Response
 
-from chalicelib import api, auth, desk, intake, officers, replies, routing, sla_service, static_files, wiring
-from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
+from chalicelib import api, auth, desk, intake, observability, officers, replies, routing, sla_service, static_files
+from chalicelib import wiring
 from chalicelib.digest_service import send_daily_digests, send_due_shift_digests
+from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE
 from chalicelib.sla import SlaClockError
 from chalicelib.store import ComplaintNotFoundError, VersionConflictError
 
@@ -22,6 +23,9 @@ ERROR_STATUS = {
     desk.ComplaintStateError: 409,
     static_files.AssetNotFoundError: 404,
 }
+
+
+app.register_middleware(observability.observe, "all")
 
 
 def http_errors(view):

@@ -13,11 +13,18 @@ def logger():
     return Logger(service=SERVICE)
 
 
-@lru_cache(maxsize=1)
-def metrics():
-    from aws_lambda_powertools import Metrics
+HANDLER_KEYS = ("handler", "function_request_id")
 
-    return Metrics(namespace="ComplaintDesk", service=SERVICE)
+
+def observe(event, get_response):
+    """Chalice middleware for every handler: each log line says which handler and invocation wrote it."""
+    lambda_context = getattr(event, "lambda_context", None) or getattr(event, "context", None)
+    logger().append_keys(handler=getattr(lambda_context, "function_name", None),
+                         function_request_id=getattr(lambda_context, "aws_request_id", None))
+    try:
+        return get_response(event)
+    finally:
+        logger().remove_keys(list(HANDLER_KEYS))
 
 
 def count(name: str, value: float = 1, unit: str = "Count", **dimensions: str) -> None:

@@ -132,3 +132,23 @@ def test_dlq_cli_reports_and_replays(queues, capsys):
     dlq.main(["replay", "desk-routing-dlq"], queues)
     assert json.loads(capsys.readouterr().out) == {"replayed": 1, "from": "desk-routing-dlq"}
     assert drain(queues, "desk-routing") == [{"complaint_id": "C"}]
+
+
+def test_log_lines_name_the_handler_that_wrote_them(client, post_x, store):
+    import io
+    import logging
+
+    from chalicelib.observability import logger
+
+    complaint = stored(post_x, store, THEFT, "31")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger().addHandler(handler)  # Powertools binds stdout at creation: capture through a handler of our own
+    handler.setFormatter(logger().handlers[0].formatter)
+    try:
+        invoke_router(client, json.dumps({"complaint_id": complaint.id}))
+    finally:
+        logger().removeHandler(handler)
+    routed_lines = [json.loads(line) for line in stream.getvalue().splitlines() if "complaint routed" in line]
+    assert routed_lines and routed_lines[0]["handler"] == "route_complaints"
+    assert routed_lines[0]["complaint_id"] == complaint.id
