@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from chalicelib.counters import CATEGORY_PREFIX, GROUP_PREFIX, IST, RESPONSE_BUCKETS, UNASSIGNED
-from chalicelib.model import parse_iso
+from chalicelib.model import parse_iso, reference_number
 
 BUCKET_LABELS = {"rt_2m": "≤ 2 min", "rt_5m": "≤ 5 min", "rt_15m": "≤ 15 min", "rt_30m": "≤ 30 min",
                  "rt_1h": "≤ 1 h", "rt_2h": "≤ 2 h", "rt_4h": "≤ 4 h", "rt_over_4h": "> 4 h"}
@@ -235,10 +235,11 @@ def district_categories(now: dict[str, Counter], names: Names) -> list[tuple[str
     return [(name, top) for name, top, _ in sorted(rows, key=lambda row: (-row[2], row[0]))]
 
 
-def open_breach(item: dict, now: datetime, names: Names) -> OpenBreach:
-    """Only what HQ needs to chase it; for a sensitive complaint no category either (TRIAGE.md)."""
+def open_breach(item: dict, state: str, now: datetime, names: Names) -> OpenBreach:
+    """Only what HQ needs to chase it, under the reference the citizen and the desk quote; for a sensitive
+    complaint no category either (TRIAGE.md)."""
     what = "protected (sensitive)" if item.get("sensitive") else names.category(item.get("category", UNASSIGNED))
-    return OpenBreach(item["complaint_id"], names.district(item.get("district", UNASSIGNED)),
+    return OpenBreach(reference_number(state, item["complaint_id"]), names.district(item.get("district", UNASSIGNED)),
                       (now - parse_iso(item["received_at"])).total_seconds(), what)
 
 
@@ -258,7 +259,7 @@ def build_digest(state: str, period: Period, rows: list[dict], previous_rows: li
         response_buckets=[(BUCKET_LABELS[name], totals[name]) for name, _ in RESPONSE_BUCKETS],
         category_counts=categories, movers=movers, focus=focus_groups(current, previous, names),
         district_categories=district_categories(current, names),
-        open_breaches=[open_breach(item, now, names) for item in oldest_breaches],
+        open_breaches=[open_breach(item, state, now, names) for item in oldest_breaches],
         open_breach_total=sum(open_counts.values()))
 
 

@@ -106,9 +106,9 @@ def test_which_areas_report_what(digest):
         ("HQ desk", [("General query", 2)])]
 
 
-def test_open_breaches_show_age_and_district_and_how_many_are_not_listed(digest):
+def test_open_breaches_show_reference_age_and_district_and_how_many_are_not_listed(digest):
     assert [(b.reference, b.district, b.what, duration_text(b.age_seconds)) for b in digest.open_breaches] == [
-        ("01JOLDEST", "Jodhpur", "Vehicle theft", "2 h 30 min")]
+        ("RJ-1JOL-DEST", "Jodhpur", "Vehicle theft", "2 h 30 min")]
     assert (digest.open_breach_total, digest.breaches_truncated) == (2, True)
 
 
