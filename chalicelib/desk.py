@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
+from chalicelib import sla
 from chalicelib.api import (BadRequestError, expected_version, optional_text, parse_json_body, present,
                             require_text)
 from chalicelib.districts import DistrictRegistry
@@ -82,6 +83,7 @@ class Desk:
     claim_lease_seconds: int
     reply_clients: dict              # platform -> its reply client, which knows the platform's length rule
     clock: Callable[[], datetime] = utc_now
+    sla_rules: object = None         # chalicelib.sla.SlaRules; None = the data file's windows
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -243,7 +245,7 @@ class Desk:
         if category:
             changes.update(category=category.id, group=category.group,
                            sensitive=complaint.sensitive or category.sensitive)
-        corrected = complaint.evolve(**changes)
+        corrected = sla.reclassified(complaint, complaint.evolve(**changes), self.sla_rules or sla.load_rules())
         if corrected == complaint:
             raise BadRequestError("nothing to correct: the complaint already has these values")
         return self._view(self._save(principal, complaint, corrected, "corrected", self.clock(), reason=reason),

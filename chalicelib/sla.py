@@ -92,6 +92,19 @@ def clock_started(complaint: Complaint, rules: SlaRules) -> dict:
             "sla_window_seconds": round(window.total_seconds())}
 
 
+def reclassified(before: Complaint, after: Complaint, rules: SlaRules) -> Complaint:
+    """HQ corrected the category or priority: the clock runs against the corrected class's window, still
+    counted from receipt, and a pause still moves it on. A stopped clock stays as it was."""
+    if not before.sla_due_at or before.first_response_at:
+        return after
+    window = window_for(after, rules)
+    shift = window - window_of(before)
+    if not shift:
+        return after
+    return after.evolve(sla_due_at=iso(parse_iso(before.sla_due_at) + shift),
+                        sla_window_seconds=round(window.total_seconds()))
+
+
 def window_of(complaint: Complaint) -> timedelta:
     if complaint.sla_window_seconds is not None:
         return timedelta(seconds=complaint.sla_window_seconds)

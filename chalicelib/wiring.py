@@ -103,7 +103,8 @@ def officers():
 def desk():
     from chalicelib.desk import Desk
 
-    return Desk(store(), queues(), registry(), settings().claim_lease_seconds, reply_clients())
+    return Desk(store(), queues(), registry(), settings().claim_lease_seconds, reply_clients(),
+                sla_rules=sla_rules())
 
 
 def reset() -> None:

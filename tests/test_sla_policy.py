@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import sla
-from chalicelib.model import Complaint, Status, parse_iso
+from chalicelib.model import Complaint, Status, iso, parse_iso
 
 RECEIVED = "2026-11-23T04:00:00.000Z"
 T0 = parse_iso(RECEIVED)
@@ -125,3 +125,12 @@ def test_pausing_a_stopped_clock_is_refused():
 def test_resuming_a_running_clock_is_refused():
     with pytest.raises(sla.SlaClockError):
         sla.resumed(running(), after(20))
+
+
+def test_a_priority_raised_to_p1_keeps_the_time_a_pause_added():
+    paused_ten_minutes = running()
+    paused_ten_minutes = paused_ten_minutes.evolve(
+        sla_due_at=iso(parse_iso(paused_ten_minutes.sla_due_at) + timedelta(minutes=10)))
+    raised = sla.reclassified(paused_ten_minutes, paused_ten_minutes.evolve(priority="P1"), sla.load_rules())
+    assert parse_iso(raised.sla_due_at) == after(15 + 10)
+    assert raised.sla_window_seconds == 15 * 60

@@ -204,6 +204,21 @@ def test_hq_corrects_category_and_priority_and_the_group_follows(client, routed,
     assert body["audit"][-1]["details"]["before"]["priority"] == "P3"
 
 
+def test_raising_priority_to_p1_moves_the_due_time_to_fifteen_minutes_after_receipt(client, routed, rj_hq):
+    from chalicelib.model import parse_iso
+
+    complaint = routed(category="theft", group="property_crime", priority="P3")
+    body = post_patch(client, complaint.id, rj_hq, {"priority": "P1", "reason": "knife shown, happening now"}).json_body
+    assert parse_iso(body["sla_due_at"]) - parse_iso(body["received_at"]) == timedelta(minutes=15)
+
+
+def test_correcting_an_answered_complaint_leaves_its_stopped_clock_alone(client, routed, rj_hq, jaipur):
+    complaint = routed(category="theft", group="property_crime", priority="P3")
+    post(client, f"/api/complaints/{complaint.id}/replies", jaipur, {"text": "SHO is on it"})
+    body = post_patch(client, complaint.id, rj_hq, {"priority": "P1", "reason": "late correction"}).json_body
+    assert body["sla_due_at"] == complaint.sla_due_at
+
+
 @pytest.mark.parametrize("body, problem", [({"category": "no_such", "reason": "r"}, "unknown category"),
                                            ({"priority": "P9", "reason": "r"}, "priority"),
                                            ({"priority": "P1"}, "reason is required"),
