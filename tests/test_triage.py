@@ -305,3 +305,45 @@ def test_the_hindi_verb_kar_is_not_a_plea_but_karen_is():
     # करें (please do) asks for action; कर (doing, having done) is in nearly every Hindi sentence
     assert not up("शुक्रिया पुलिस, आपने चोर को पकड़ कर मेरा फोन लौटा दिया").actionable
     assert up("मेरी शिकायत पर कार्यवाही करे").actionable
+
+
+# -- round 21: general causes found by unseen posts ---------------------------------------------------
+def test_a_habitual_beating_happening_again_today_is_p1():
+    assert up("Pati roz peeta hai, aaj phir maar raha hai, Etawah").priority == "P1"
+    assert up("पति रोज मारपीट करता है, पिछले साल से परेशान हूं, इटावा").priority == "P2"
+
+
+def test_a_post_saying_the_music_does_not_stop_is_noise_not_a_rumour():
+    assert up("मोहल्ले में रात को डीजे बजता है, 1 बजे के बाद भी बंद नहीं होता, आगरा").group == "vice_nuisance"
+
+
+def test_a_vehicle_hitting_children_is_a_road_accident_not_child_abuse():
+    result = up("स्कूल से लौट रहे बच्चों को ट्रक ने टक्कर मारी, तीन बच्चे घायल, एटा")
+    assert (result.group, result.priority) == ("road_traffic", "P1")
+
+
+def test_a_threat_to_jump_into_a_river_is_a_suicide_attempt():
+    result = up("Mera dost bol raha hai nahar me kood ke jaan de dega, Etawah")
+    assert (result.category, result.priority) == ("suicide_attempt", "P1")
+
+
+def test_a_rumour_that_stirs_outrage_is_p1():
+    assert up("Fake news being shared that a shrine was damaged in Meerut, it is creating outrage").priority == "P1"
+
+
+def test_a_place_that_is_also_a_word_routes_when_the_post_signs_off_with_it():
+    assert up("मेरे खेत से पंप चोरी हो गया, बस्ती").district == "up-basti"
+    assert up("हमारी बस्ती में रोज अवैध शराब बिकती है").district is None
+
+
+def test_a_bypass_is_where_its_town_is():
+    assert up("Truck ne bike ko takkar maar di near Sitapur bypass, 2 log ghayal").district == "up-sitapur"
+
+
+def test_lost_identity_documents_are_a_service_request_not_a_missing_person():
+    assert up("मेरा ड्राइविंग लाइसेंस खो गया है, रिपोर्ट कैसे लिखवाएं").group == "service_request"
+
+
+def test_children_made_to_work_are_child_labour():
+    assert up("Kids as young as 10 are made to work at the brick kiln outside our village").category \
+        == "child_labour_begging"

@@ -68,8 +68,9 @@ GENERIC_FIRST = ("shastri jawahar pratap malviya vaishali indira kamla vikas raj
 GENERIC_LAST = ("nagar lines bazar bazaar road tower ghar colony town puram vihar").split()
 KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}  # folded forms
 # "Agra Lucknow expressway", "Jaipur-Ajmer highway", "Nohar road": a route, not where it happened.
-ROUTE_WORDS = {"expressway", "highway", "hwy", "road", "marg", "nh", "bypass",
-               "हाइवे", "हाईवे", "एक्सप्रेसवे", "मार्ग", "रोड", "बाइपास"}
+# A bypass is not one: "Rampur bypass" skirts Rampur itself.
+ROUTE_WORDS = {"expressway", "highway", "hwy", "road", "marg", "nh",
+               "हाइवे", "हाईवे", "एक्सप्रेसवे", "मार्ग", "रोड"}
 LOCATIVE = {"me", "mein", "mai", "ke", "ki", "ka", "se", "main", "में", "के", "की", "का", "से"}
 LOCATIVE = {fold(w) for w in LOCATIVE}
 CONTEXT_WORDS = {fold(w) for w in CONTEXT_WORDS}
@@ -106,6 +107,15 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _key(name: str) -> tuple[str, ...]:
     return tuple(fold(t) for t in tokenize(re.sub(r"\([^)]*name[^)]*\)", " ", name)))
+
+
+def _signed_off(raw: str, originals: tuple[str, ...], i: int, length: int) -> bool:
+    """"..., बस्ती": a name standing alone after the post's last comma is where the writer is, even a
+    name that is an ordinary word too (Devanagari has no capital letter to tell)."""
+    if i + length != len(originals):
+        return False
+    _, comma, tail = raw.rstrip(" .।!?\n").rpartition(",")
+    return bool(comma) and tail.split() == list(originals[i:])
 
 
 class Gazetteer:
@@ -204,8 +214,8 @@ class Gazetteer:
                 i += 1
                 continue
             place, length = hit
-            if (place.weak and not self._weak_ok(originals, tokens, i, length)) or \
-                    originals[i].casefold() in NOT_PLACES:
+            if (place.weak and not self._weak_ok(originals, tokens, i, length)
+                    and not _signed_off(text.raw, originals, i, length)) or originals[i].casefold() in NOT_PLACES:
                 i += length
                 continue
             spans.append((place, i, i + length))
