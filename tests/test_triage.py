@@ -347,3 +347,21 @@ def test_lost_identity_documents_are_a_service_request_not_a_missing_person():
 def test_children_made_to_work_are_child_labour():
     assert up("Kids as young as 10 are made to work at the brick kiln outside our village").category \
         == "child_labour_begging"
+
+
+def test_an_english_present_continuous_assault_is_happening_now():
+    assert up("My neighbour is beating his mother in the courtyard, Mathura").priority == "P1"
+
+
+def test_an_ambulance_that_cannot_be_found_is_an_emergency_not_a_missing_person():
+    result = up("Dadi ko saans lene me dikkat hai, ambulance nahi mil rahi, Bareilly")
+    assert (result.group, result.priority) == ("emergency_rescue", "P1")
+
+
+def test_a_person_carried_off_for_ransom_is_a_kidnapping():
+    assert up("मेरे चाचा को कुछ लोग उठा कर ले गए, फिरौती मांग रहे हैं, मऊ जिला").category == "kidnapping_abduction"
+
+
+def test_men_running_after_someone_with_swords_is_an_armed_assault():
+    result = up("Do ladke talwar leke ek aadmi ke peeche daud rahe hain, Aligarh Sasni Gate")
+    assert (result.group, result.priority, result.district) == ("violent_crime", "P1", "up-aligarh")
