@@ -365,3 +365,24 @@ def test_a_person_carried_off_for_ransom_is_a_kidnapping():
 def test_men_running_after_someone_with_swords_is_an_armed_assault():
     result = up("Do ladke talwar leke ek aadmi ke peeche daud rahe hain, Aligarh Sasni Gate")
     assert (result.group, result.priority, result.district) == ("violent_crime", "P1", "up-aligarh")
+
+
+def test_a_place_of_two_words_written_as_one_still_routes():
+    assert rj("Ramganjmandi me kisan ki trolley se soyabean chori ho gayi").district == "rj-kota-rural"
+
+
+def test_hunting_is_not_the_town_of_sikar():
+    assert rj("Jaisalmer me Godawan ka shikar karte dekha gaya").group == "animal"
+
+
+def test_villagers_trapped_by_flood_water_need_rescue():
+    result = up("Rapti ka paani gaon me ghus gaya, log chhat pe fanse hain, naav bhejo, Gorakhpur")
+    assert (result.group, result.priority) == ("emergency_rescue", "P1")
+
+
+def test_an_old_riot_video_shared_again_is_misinformation_not_a_riot():
+    assert up("Meerut ke naam se ek purana danga video share ho raha hai").group == "misinformation"
+
+
+def test_a_customs_parcel_call_is_a_digital_arrest_scam():
+    assert rj("Call aaya ki aapka parcel customs me pakda gaya hai, 1 lakh bhejo warna arrest").group == "cyber_crime"

@@ -56,8 +56,9 @@ WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "ko
               "jewar",  # zevar, jewellery
               # बाप (father), रानी (a name), बाड़ी (बॉडी, a body), कोंच (कोच, a coach), पहाड़ी (hilly)
               "बस्ती", "काशी", "नगर", "बाप", "रानी", "बाड़ी", "कोंच", "पहाड़ी"}
-# English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi).
-NOT_PLACES = {"barely", "sandy"}
+# English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi);
+# shikar (hunting) folds into Sikar, which is written so.
+NOT_PLACES = {"barely", "sandy", "shikar", "shikaar"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
                  "जिला", "जिले", "पुलिस", "शहर", "थाना"}
 # Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
@@ -132,6 +133,9 @@ class Gazetteer:
             e = entries.setdefault(key, {"label": name, "districts": set(), "kinds": set()})
             e["districts"].add(district)
             e["kinds"].add(kind)
+            if 1 < len(key) <= 3 and not _generic(key):
+                # "Ramganjmandi", "Sawaimadhopur": a name of two or three words is often written as one.
+                add("".join(tokenize(re.sub(r"\([^)]*name[^)]*\)", " ", name))), district, kind)
 
         district_keys: set[tuple[str, ...]] = set()
         for d in registry.districts:
