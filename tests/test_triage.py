@@ -386,3 +386,23 @@ def test_an_old_riot_video_shared_again_is_misinformation_not_a_riot():
 
 def test_a_customs_parcel_call_is_a_digital_arrest_scam():
     assert rj("Call aaya ki aapka parcel customs me pakda gaya hai, 1 lakh bhejo warna arrest").group == "cyber_crime"
+
+
+def test_a_viral_video_of_a_beating_is_an_assault_not_a_rumour():
+    assert rj("Ratanada me do ladko ne dukaandar ko peeta, video viral hai").group == "violent_crime"
+
+
+def test_stones_flying_between_two_sides_is_a_clash():
+    assert rj("Ladnun me do samaj ke log ikatthe, patthar chal rahe hain").priority == "P1"
+
+
+def test_being_sent_round_the_police_station_for_days_is_police_conduct():
+    assert up("Chinhat thane me FIR ke liye 3 din se chakkar kata raha hun").group == "police_conduct"
+
+
+def test_a_fraud_on_a_classifieds_site_is_cyber_fraud():
+    assert up("OLX pe army wala bankar bike bechne ke naam pe 25 hazar le liye").group == "cyber_crime"
+
+
+def test_driving_on_the_wrong_side_is_a_traffic_violation():
+    assert up("Pari Chowk pe log galat side se aa rahe hain, challan kaato").group == "road_traffic"

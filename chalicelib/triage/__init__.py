@@ -39,7 +39,7 @@ AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|व�
                  r"|\((\d{1,2})\)|\b(?:age|aged|umar|umr|उम्र)\s*:?\s*(\d{1,2}))", re.I)
 FIRST_PERSON = {"mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
                 "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
-ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook",
+ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook", "olx",
           "call", "cal", "kol", "video", "कॉल", "काल",
           "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट"}
 ASSAULT_LIKE = {"assault_hurt", "criminal_intimidation", "domestic_violence", "stalking",
@@ -233,6 +233,11 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         misinfo = [k for k in act if category(k).group == "misinformation"]
         if misinfo:
             return max(misinfo, key=lambda k: (act[k], -order[k]))
+    if best_act == "rumour_fake_news" and not flags & {"falsity", "unrest"}:
+        # "...beat the shopkeeper, video viral": the video shows the crime, it is not a rumour.
+        crimes = [k for k in act if category(k).group != "misinformation"]
+        if crimes:
+            return max(crimes, key=lambda k: (act[k], -order[k]))
     if best_act:
         return best_act
     if na and not (followup and (first_person or request)):
