@@ -406,3 +406,33 @@ def test_a_fraud_on_a_classifieds_site_is_cyber_fraud():
 
 def test_driving_on_the_wrong_side_is_a_traffic_violation():
     assert up("Pari Chowk pe log galat side se aa rahe hain, challan kaato").group == "road_traffic"
+
+
+def test_a_cut_wrist_or_not_wanting_to_live_is_a_suicide_attempt():
+    assert up("Dost ne nas kaat li hai, khoon band nahi ho raha").category == "suicide_attempt"
+    assert rj("My son messaged that he does not want to live, his phone is off, Kota").category == "suicide_attempt"
+
+
+def test_a_child_taken_somewhere_by_the_van_driver_is_a_kidnapping():
+    assert up("मेरे बेटे को ऑटो वाला कहीं ले गया है, फोन नहीं उठा रहा, आगरा").priority == "P1"
+
+
+def test_a_euphemism_for_sexual_abuse_of_a_girl_child_is_pocso():
+    result = rj("पड़ोसी ने बच्ची के साथ गलत काम किया, जोधपुर")
+    assert (result.category, result.priority, result.sensitive) == ("child_sexual_abuse_pocso", "P1", True)
+
+
+def test_a_shot_fired_at_a_wedding_that_hit_someone_is_p1():
+    assert up("Shaadi me chali goli, ek aadmi ko lagi, Tundla").priority == "P1"
+
+
+def test_a_harasser_still_standing_next_to_the_victim_is_p1():
+    assert up("A man groped my sister in the bus and he is still standing next to her, Noida").priority == "P1"
+
+
+def test_a_hit_and_run_victim_lying_on_the_road_is_p1():
+    assert up("Gaadi wale ne budhe aadmi ko takkar maari aur bhaag gaya, wo sadak pe pade hain").priority == "P1"
+
+
+def test_a_mob_beating_a_suspected_smuggler_is_a_lynching():
+    assert rj("Mob ne ek aadmi ko taskar samajh ke maar diya, Alwar").category == "mob_lynching"
