@@ -436,3 +436,12 @@ def test_a_hit_and_run_victim_lying_on_the_road_is_p1():
 
 def test_a_mob_beating_a_suspected_smuggler_is_a_lynching():
     assert rj("Mob ne ek aadmi ko taskar samajh ke maar diya, Alwar").category == "mob_lynching"
+
+
+def test_a_follow_up_saying_nothing_happened_yet_is_not_an_emergency():
+    assert up("Pichle mahine meri chain chheen li thi, abhi tak kuch nahi hua, Meerut").priority != "P1"
+
+
+def test_a_quarrel_going_on_for_years_is_not_an_emergency_now():
+    assert up("Padosi se naali ko lekar jhagda chal raha hai 2 saal se, Hardoi").priority != "P1"
+    assert up("Padosi se naali ko lekar jhagda chal raha hai, lathi nikal li hai, jaldi aao").priority == "P1"

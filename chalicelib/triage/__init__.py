@@ -105,7 +105,7 @@ def _triage(post: TriageInput) -> TriageResult:
     stems = tuple(stems)
     hits = _category_matcher().match(content_stems(stems), stems)
     scores, reasons = _score(hits)
-    cue_hits = cue_matcher().match(text.stems)
+    cue_hits = cue_matcher().match(text.stems, text.stems)  # full stems too, for "=saal se" phrases
     flags = {h.key for h in cue_hits}
     words = set(text.tokens)
     ages = [int(next(g for g in m if g)) for m in AGE.findall(raw)]

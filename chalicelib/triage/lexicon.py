@@ -101,7 +101,8 @@ class Matcher:
 
 @lru_cache(maxsize=1)
 def cue_matcher() -> Matcher:
-    """The cue lists of triage_lexicon.json (request, danger_now, injury, child, unrest, ...)."""
+    """The cue lists of triage_lexicon.json (request, danger_now, injury, child, unrest, ...). A phrase
+    written with "=" ("=saal se") is kept out of the one-word collision audit; it matches the same."""
     lex = lexicon()
     rules = [(name, pattern) for name, patterns in lex.items()
              if isinstance(patterns, list) and name not in ("stopwords", "hinglish_markers")
