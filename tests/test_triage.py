@@ -445,3 +445,25 @@ def test_a_follow_up_saying_nothing_happened_yet_is_not_an_emergency():
 def test_a_quarrel_going_on_for_years_is_not_an_emergency_now():
     assert up("Padosi se naali ko lekar jhagda chal raha hai 2 saal se, Hardoi").priority != "P1"
     assert up("Padosi se naali ko lekar jhagda chal raha hai, lathi nikal li hai, jaldi aao").priority == "P1"
+
+
+def test_a_112_van_that_never_came_is_police_conduct_in_hindi_too():
+    assert up("आजमगढ़ में 112 पर बार-बार फोन किया, गाड़ी नहीं आई").group == "police_conduct"
+
+
+def test_a_threat_to_take_a_son_unless_paid_is_extortion():
+    assert up("Ek aadmi phone karke 2 lakh maang raha hai, nahi to bete ko utha lega, Fatehpur").group \
+        == "disputes_threats"
+
+
+def test_a_fake_audio_about_poisoned_water_is_misinformation():
+    assert rj("Ek farzi audio viral hai ki paani me zeher mila diya gaya, log dar gaye, Jodhpur").group \
+        == "misinformation"
+
+
+def test_an_adult_who_did_not_come_back_is_missing():
+    assert up("Meri 19 saal ki behen college gayi thi, wapas nahi aayi, Basti district").group == "missing_person"
+
+
+def test_an_arms_licence_renewal_is_a_service_request():
+    assert rj("Arms license renewal ke liye kahan apply karna hai, Jhunjhunu").group == "service_request"
