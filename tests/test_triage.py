@@ -467,3 +467,16 @@ def test_an_adult_who_did_not_come_back_is_missing():
 
 def test_an_arms_licence_renewal_is_a_service_request():
     assert rj("Arms license renewal ke liye kahan apply karna hai, Jhunjhunu").group == "service_request"
+
+
+def test_a_minor_taken_away_on_the_pretext_of_a_job_is_trafficking():
+    result = rj("Ek nabalig ladki ko naukri ke bahane Punjab le ja rahe hain, Sri Ganganagar bus stand")
+    assert (result.category, result.priority) == ("human_trafficking", "P1")
+
+
+def test_smugglers_firing_at_the_police_is_a_firing_not_a_drugs_complaint():
+    assert rj("Nimbahera me afeem tashkaron ne police party pe firing ki").category == "firing_illegal_arms"
+
+
+def test_a_rumour_spreading_fear_is_p1():
+    assert up("Bhediya ke naam pe purane video share karke dar faila rahe hain, Bahraich").priority == "P1"
