@@ -480,3 +480,21 @@ def test_smugglers_firing_at_the_police_is_a_firing_not_a_drugs_complaint():
 
 def test_a_rumour_spreading_fear_is_p1():
     assert up("Bhediya ke naam pe purane video share karke dar faila rahe hain, Bahraich").priority == "P1"
+
+
+def test_a_traffic_signal_out_of_order_is_a_traffic_complaint():
+    assert rj("The traffic signal at Tonk Phatak has not been working for 3 days, Jaipur").group == "road_traffic"
+
+
+def test_an_elderly_person_with_dementia_who_walked_out_is_a_p1_missing_person():
+    result = up("My mother has dementia and walked out of the house this morning, Saharanpur")
+    assert (result.group, result.priority) == ("missing_person", "P1")
+
+
+def test_a_fake_letter_about_riots_is_p1_misinformation():
+    result = rj("A fake letter in the name of SP Bikaner claims schools will close due to riots")
+    assert (result.group, result.priority) == ("misinformation", "P1")
+
+
+def test_a_police_noc_for_an_event_is_a_service_request():
+    assert up("How to get a no objection certificate from police for an event in Lucknow").group == "service_request"
