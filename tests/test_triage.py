@@ -498,3 +498,25 @@ def test_a_fake_letter_about_riots_is_p1_misinformation():
 
 def test_a_police_noc_for_an_event_is_a_service_request():
     assert up("How to get a no objection certificate from police for an event in Lucknow").group == "service_request"
+
+
+def test_an_attempt_to_burn_a_wife_alive_is_p1():
+    assert rj("हिंडौन में विवाहिता को ससुराल वालों ने जिंदा जलाने का प्रयास किया").priority == "P1"
+
+
+def test_a_girl_missing_in_suspicious_circumstances_is_missing_not_dead():
+    result = up("करनैलगंज से 12 वर्षीय छात्रा संदिग्ध परिस्थितियों में लापता, गोंडा")
+    assert (result.category, result.priority) == ("missing_child", "P1")
+
+
+def test_a_dumper_running_over_a_couple_is_an_accident_with_injured():
+    result = up("शाहजहांपुर में तेज रफ्तार डंपर ने स्कूटी सवार दंपती को रौंदा")
+    assert (result.group, result.priority) == ("road_traffic", "P1")
+
+
+def test_a_car_stuck_on_a_flooded_culvert_needs_rescue():
+    assert rj("बारां में पार्वती नदी उफान पर, पुलिया पर फंसी कार").group == "emergency_rescue"
+
+
+def test_an_unknown_man_striking_with_a_sharp_weapon_is_an_attack_not_a_found_person():
+    assert rj("अज्ञात व्यक्ति ने महिला के गले पर धारदार हथियार से वार किया, डूंगरपुर").group == "violent_crime"
