@@ -520,3 +520,20 @@ def test_a_car_stuck_on_a_flooded_culvert_needs_rescue():
 
 def test_an_unknown_man_striking_with_a_sharp_weapon_is_an_attack_not_a_found_person():
     assert rj("अज्ञात व्यक्ति ने महिला के गले पर धारदार हथियार से वार किया, डूंगरपुर").group == "violent_crime"
+
+
+def test_rn_and_asap_say_it_is_happening_now():
+    result = rj("Sardarpura - guys with hockey sticks smashing cars rn, Jodhpur")
+    assert (result.group, result.priority) == ("violent_crime", "P1")
+
+
+def test_people_stuck_in_a_lift_need_rescue():
+    assert rj("pls send help, ppl stuck in lift at a mall in Alwar for 1 hr, one lady fainted").priority == "P1"
+
+
+def test_a_man_exposing_himself_to_girls_is_sexual_harassment():
+    assert up("a guy is flashing at girls near the university gate right now, Lucknow").group == "women_children"
+
+
+def test_a_fake_customer_care_number_is_cyber_fraud():
+    assert rj("got scammed 15k thru fake customer care no. of an airline, Kota").group == "cyber_crime"
