@@ -537,3 +537,17 @@ def test_a_man_exposing_himself_to_girls_is_sexual_harassment():
 
 def test_a_fake_customer_care_number_is_cyber_fraud():
     assert rj("got scammed 15k thru fake customer care no. of an airline, Kota").group == "cyber_crime"
+
+
+def test_sms_spellings_of_urgent_words_are_read():
+    result = up("sir mere ghr pe 5-6 log aaye h hathiyar lekr, darwaja tod rhe h, jldi aao, Meerut")
+    assert (result.group, result.priority) == ("violent_crime", "P1")
+
+
+def test_drunk_youths_abusing_in_the_street_are_a_nuisance():
+    assert rj("Bundi me gali me roj daru peeke gali galoch krte h ladke").group == "vice_nuisance"
+
+
+def test_permission_for_a_loudspeaker_is_a_service_request_not_a_noise_complaint():
+    assert rj("What is the procedure for getting an NOC for a loudspeaker at a wedding in Jaipur?").group \
+        == "service_request"

@@ -60,6 +60,10 @@ ABBREVIATIONS = {
     "mje": "mujhe", "mjhe": "mujhe", "pics": "photos", "pic": "photo", "msg": "message", "msgs": "messages",
     "insta": "instagram", "fb": "facebook", "wp": "whatsapp", "acc": "account", "bta": "bata",
     "bate": "baatein", "baate": "baatein", "kuch": "kuch", "kch": "kuch", "sb": "sab", "pta": "pata",
+    "lekr": "lekar", "jldi": "jaldi", "jldii": "jaldi", "plti": "palti", "plt": "palat", "dbe": "dabe", "lgi": "lagi",
+    "lga": "laga", "jbrdsti": "jabardasti", "jbrdasti": "jabardasti", "bnd": "band", "dhmki": "dhamki",
+    "pdosi": "padosi", "mrpit": "marpeet", "mrpeet": "marpeet", "bchcha": "bachcha", "bchche": "bachche",
+    "bchi": "bachi", "ptni": "patni", "pti": "pati", "mdd": "madad", "rpt": "report", "thn": "thana",
 }
 LATIN_RULES = (
     (re.compile(r"chh|cch|chch"), "ch"),
