@@ -551,3 +551,20 @@ def test_drunk_youths_abusing_in_the_street_are_a_nuisance():
 def test_permission_for_a_loudspeaker_is_a_service_request_not_a_noise_complaint():
     assert rj("What is the procedure for getting an NOC for a loudspeaker at a wedding in Jaipur?").group \
         == "service_request"
+
+
+def test_a_shooting_over_an_election_feud_is_a_crime_not_politics():
+    assert up("बलिया में चुनावी रंजिश में प्रधान पर फायरिंग, हालत गंभीर").group == "violent_crime"
+
+
+def test_a_bus_fallen_into_a_gorge_is_a_road_accident():
+    assert rj("Abu Road ke paas bus khai me giri, kai yatri ghayal").group == "road_traffic"
+
+
+def test_river_erosion_sweeping_houses_away_needs_rescue():
+    assert up("Ghaghra ka kataan, gaon ke ghar nadi me beh rahe hain, Bahraich").group == "emergency_rescue"
+
+
+def test_tension_between_communities_is_a_communal_riot():
+    assert rj("Mandal me do samaj ke beech tanav, dukaanon me aag lagayi ja rahi hai, Bhilwara").category \
+        == "communal_riot"

@@ -224,7 +224,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     if best_act and "na_spam" in na and (has_url or na["na_spam"] >= 2) and na["na_spam"] >= top \
             and (not first_person or _promotion(na["na_spam"], top, flags)):
         return "na_spam"
-    if best_act and "na_political" in na and top <= 1 and not request and not first_person:
+    hurt = bool(flags & {"injury", "weapon"})  # "firing over an election feud": a crime, not politics
+    if best_act and "na_political" in na and top <= 1 and not (request or first_person or hurt):
         return "na_political"
     if best_act and "na_unrelated" in na and top <= 1 and not request and not first_person:
         return "na_unrelated"  # "saw the news of a protest in Lucknow" reports nothing
