@@ -568,3 +568,21 @@ def test_river_erosion_sweeping_houses_away_needs_rescue():
 def test_tension_between_communities_is_a_communal_riot():
     assert rj("Mandal me do samaj ke beech tanav, dukaanon me aag lagayi ja rahi hai, Bhilwara").category \
         == "communal_riot"
+
+
+def test_a_tractor_that_has_run_over_a_child_is_a_p1_accident():
+    result = rj("Urgent: a tractor has run over a child in our village near Phulera")
+    assert (result.group, result.priority) == ("road_traffic", "P1")
+
+
+def test_sleeping_pills_taken_after_a_fight_are_a_suicide_attempt():
+    assert up("My friend took sleeping pills after a fight with family, she is not waking up").category \
+        == "suicide_attempt"
+
+
+def test_a_leopard_that_mauled_people_is_p1():
+    assert up("A leopard has entered a house in Bijnor and mauled two people").priority == "P1"
+
+
+def test_dacoits_with_guns_looting_a_bus_is_p1():
+    assert rj("Our bus was stopped by dacoits, they have guns and are looting passengers").priority == "P1"
