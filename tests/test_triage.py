@@ -586,3 +586,12 @@ def test_a_leopard_that_mauled_people_is_p1():
 
 def test_dacoits_with_guns_looting_a_bus_is_p1():
     assert rj("Our bus was stopped by dacoits, they have guns and are looting passengers").priority == "P1"
+
+
+def test_an_attempt_to_pull_a_woman_into_a_car_is_a_kidnapping():
+    result = up("एक युवती को कार सवार युवकों ने जबरन गाड़ी में खींचने की कोशिश की, लोगों ने बचाया, हापुड़")
+    assert (result.category, result.priority) == ("kidnapping_abduction", "P1")
+
+
+def test_a_noose_behind_a_door_locked_from_inside_is_a_suicide_attempt_not_a_rumour():
+    assert rj("सीकर में छात्रावास में छात्र ने फंदा लगा लिया, दरवाजा अंदर से बंद है").category == "suicide_attempt"
