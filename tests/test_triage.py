@@ -595,3 +595,11 @@ def test_an_attempt_to_pull_a_woman_into_a_car_is_a_kidnapping():
 
 def test_a_noose_behind_a_door_locked_from_inside_is_a_suicide_attempt_not_a_rumour():
     assert rj("सीकर में छात्रावास में छात्र ने फंदा लगा लिया, दरवाजा अंदर से बंद है").category == "suicide_attempt"
+
+
+def test_cows_starving_in_a_gaushala_are_animal_cruelty():
+    assert rj("Churu me gaushala me gaayein bhookh se mar rahi hain, koi dekhbhal nahi").group == "animal"
+
+
+def test_a_police_station_keeping_a_phone_it_will_not_return_is_police_conduct():
+    assert rj("Lalsot thane me mera mobile jama karwa liya aur wapas nahi de rahe, Dausa").group == "police_conduct"
