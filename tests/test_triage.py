@@ -603,3 +603,17 @@ def test_cows_starving_in_a_gaushala_are_animal_cruelty():
 
 def test_a_police_station_keeping_a_phone_it_will_not_return_is_police_conduct():
     assert rj("Lalsot thane me mera mobile jama karwa liya aur wapas nahi de rahe, Dausa").group == "police_conduct"
+
+
+def test_a_girl_sold_by_a_relative_is_trafficking():
+    result = up("Ek 16 saal ki ladki ko uske rishtedar ne bech diya, Nepal le ja rahe hain, Gorakhpur")
+    assert (result.group, result.priority) == ("women_children", "P1")
+
+
+def test_a_capsized_boat_is_a_rescue_not_a_road_accident():
+    assert up("Sharda nadi me naav palat gayi, 10 log the, Lakhimpur").group == "emergency_rescue"
+
+
+def test_a_false_video_about_people_at_prayer_is_p1():
+    assert up("Ek nakli video me dikhaya ja raha hai ki police ne namaz padhne walon ko peeta, ye jhooth hai").priority \
+        == "P1"
