@@ -617,3 +617,11 @@ def test_a_capsized_boat_is_a_rescue_not_a_road_accident():
 def test_a_false_video_about_people_at_prayer_is_p1():
     assert up("Ek nakli video me dikhaya ja raha hai ki police ne namaz padhne walon ko peeta, ye jhooth hai").priority \
         == "P1"
+
+
+def test_a_puppy_killed_is_animal_cruelty_not_child_abuse():
+    assert up("Guard ne kutte ke bacche ko patak ke maar diya, video hai, Ghaziabad").group == "animal"
+
+
+def test_a_worker_fallen_from_a_roof_is_an_emergency():
+    assert rj("Sanganer me chhat se girkar majdoor ghayal, thekedar bhag gaya, Jaipur").priority == "P1"
