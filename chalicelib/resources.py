@@ -12,6 +12,8 @@ DISTRICT_QUEUE_PREFIX = "desk-district-"
 
 WORKLIST_INDEX = "worklist"
 SLA_INDEX = "sla"
+# Items that only matter for a while carry their end as epoch seconds here; DynamoDB TTL deletes them after.
+EXPIRY_ATTRIBUTE = "expires_at"
 
 
 DISTRICT_DLQ = f"{DISTRICT_QUEUE_PREFIX}dlq"
@@ -74,6 +76,8 @@ def table_definition(table_name: str) -> dict:
 def create_resources(dynamodb, sqs, ses, table_name: str, sender: str) -> None:
     """Create the table, every queue with its DLQ, and the verified sender (moto server or in-process moto)."""
     dynamodb.create_table(**table_definition(table_name))
+    dynamodb.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": EXPIRY_ATTRIBUTE})
     region = sqs.meta.region_name
     dlq_arns = {name: queue_arn(sqs.create_queue(QueueName=name)["QueueUrl"], region) for name in dlq_names()}
     for spec in queue_specs():
