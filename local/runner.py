@@ -63,10 +63,15 @@ def schedule_string(config: ScheduledEventConfig) -> str:
     return expression.to_string() if isinstance(expression, (Cron, Rate)) else expression
 
 
+def call_handler(handler, event, context):
+    return handler(event, context)
+
+
 class LocalRunner:
     def __init__(self, app_module: str = "app", poll_seconds: float = 0.5, region: str = "ap-south-1",
-                 rate_scale: float = 1.0):
+                 rate_scale: float = 1.0, invoke=call_handler):
         self.module = importlib.import_module(app_module)
+        self.invoke = invoke   # local/faults.py wraps this to inject failures and timeouts
         self.app = self.module.app
         self.poll_seconds = poll_seconds
         self.region = region
@@ -96,7 +101,8 @@ class LocalRunner:
             "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
             "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": self.region} for m in messages]}
         try:
-            result = self.handler(config)(event, LambdaContext(config.name, aws_request_id=str(uuid.uuid4())))
+            result = self.invoke(self.handler(config), event,
+                                 LambdaContext(config.name, aws_request_id=str(uuid.uuid4())))
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
         except Exception as exc:  # a handler that raises fails its whole batch, as on Lambda
             print(f"[runner] {config.name} raised {exc!r}; batch left for retry", flush=True)
@@ -151,3 +157,33 @@ class LocalRunner:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def main(argv=None) -> int:
+    """The runner as its own process, beside `LOCAL_RUNNER=external python -m local.stack`: a test can kill it
+    mid-batch (SIGKILL) and start it again. FAULT_* variables inject failures (local/faults.py)."""
+    import argparse
+    import os
+    import signal
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    parser.add_argument("--platforms-url", default=os.environ.get("PLATFORMS_URL", "http://127.0.0.1:8900"))
+    parser.add_argument("--rate-scale", type=float, default=float(os.environ.get("RATE_SCALE", 1.0)))
+    args = parser.parse_args(argv)
+    from local.stack import stack_environment
+
+    os.environ.update(stack_environment(args.moto_port))
+    os.environ.update({"X_API_URL": args.platforms_url, "GRAPH_API_URL": f"{args.platforms_url}/v25.0"})
+    from chalicelib import wiring
+    from local import faults
+
+    runner = LocalRunner(rate_scale=args.rate_scale, invoke=faults.invoker_from_env(call_handler))
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    print("RUNNER READY", flush=True)
+    runner.run_forever(wiring.queues())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -41,6 +41,20 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
+def scale_visibility_timeouts(scale: float) -> None:
+    """Local only: a failed message comes back after scale x its queue's visibility timeout, so retries and
+    moves to the DLQ happen in seconds. The deployment's queues (chalicelib/resources.py) are unchanged."""
+    if scale == 1.0:
+        return
+    from chalicelib import aws
+    from chalicelib.resources import queue_specs
+
+    sqs = aws.client("sqs")
+    for spec in queue_specs():
+        sqs.set_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName=spec.name)["QueueUrl"], Attributes={
+            "VisibilityTimeout": str(max(1, round(spec.visibility_timeout * scale)))})
+
+
 def banner(port: int, moto_port: int, outbox_port: int) -> str:
     return f"""
   Police complaint desk, local stack
@@ -75,6 +89,9 @@ def main(argv=None) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines drown the desk's own logs
     from moto.server import ThreadedMotoServer
 
+    from local import moto_fixes
+
+    moto_fixes.apply()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
     moto.start()
     from local.outbox import start_outbox
@@ -92,10 +109,12 @@ def main(argv=None) -> int:
     chalice = subprocess.Popen(
         [str(Path(sys.executable).parent / "chalice"), "local", "--host", "127.0.0.1", "--port", str(args.port),
          "--stage", "dev", "--no-autoreload"], cwd=ROOT, env=os.environ.copy())
+    scale_visibility_timeouts(float(os.environ.get("VISIBILITY_SCALE", 1.0)))
     runner = LocalRunner(rate_scale=args.rate_scale)
     from chalicelib import wiring
 
-    threading.Thread(target=runner.run_forever, args=(wiring.queues(),), daemon=True).start()
+    if os.environ.get("LOCAL_RUNNER") != "external":   # external: `python -m local.runner` runs the handlers
+        threading.Thread(target=runner.run_forever, args=(wiring.queues(),), daemon=True).start()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
