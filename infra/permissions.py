@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from chalicelib.resources import OUTBOUND_QUEUE, ROUTING_QUEUE, SLA_INDEX, WORKLIST_INDEX
 
-GET, PUT, UPDATE, DELETE, QUERY = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                   "dynamodb:DeleteItem", "dynamodb:Query")
+GET, BATCH_GET, PUT, UPDATE, DELETE, QUERY = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+                                              "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query")
 DISTRICT_QUEUES = "every district queue"      # 123 of them: one name pattern, not 123 ARNs (role policy size)
 OUTBOUND_DLQ = f"{OUTBOUND_QUEUE}-dlq"
 
@@ -44,8 +44,9 @@ FUNCTION_GRANTS = {
                           sends=(ROUTING_QUEUE, OUTBOUND_QUEUE, DISTRICT_QUEUES), claims=True),
     # Reads the officer's token version, nothing else.
     "officer_auth": Grants(table=(GET,)),
-    # Triage, district queue, ROUTED with its counters, acknowledgement. A NEW complaint has no open breach.
-    "route_complaints": Grants(table=(GET, PUT, UPDATE), consumes=ROUTING_QUEUE,
+    # A batch's complaints in one read; triage, district queue, ROUTED with its counters, acknowledgement.
+    # A NEW complaint has no open breach to delete.
+    "route_complaints": Grants(table=(BATCH_GET, PUT, UPDATE), consumes=ROUTING_QUEUE,
                                sends=(DISTRICT_QUEUES, OUTBOUND_QUEUE)),
     # Reply claim (conditional put), release (delete), sent record and audit (puts); refusals parked in the DLQ.
     "send_replies": Grants(table=(GET, PUT, DELETE), consumes=OUTBOUND_QUEUE, sends=(OUTBOUND_DLQ,)),
