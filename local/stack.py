@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -39,6 +40,18 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
+
+
+SECRET_IN_QUERY = re.compile(r"(hub\.verify_token=)[^&\s\"]*")
+
+
+def relay_redacted(stream, out=None) -> None:
+    """chalice local logs every request line with its query string, and Meta's subscription check carries
+    the verify token there: the stack's log shows it redacted."""
+    out = out or sys.stdout
+    for line in iter(stream.readline, b""):
+        out.write(SECRET_IN_QUERY.sub(r"\1[redacted]", line.decode("utf-8", errors="replace")))
+        out.flush()
 
 
 def scale_visibility_timeouts(scale: float) -> None:
@@ -108,7 +121,9 @@ def main(argv=None) -> int:
     demo.create_stack_resources()
     chalice = subprocess.Popen(
         [str(Path(sys.executable).parent / "chalice"), "local", "--host", "127.0.0.1", "--port", str(args.port),
-         "--stage", "dev", "--no-autoreload"], cwd=ROOT, env=os.environ.copy())
+         "--stage", "dev", "--no-autoreload"], cwd=ROOT, env=os.environ.copy(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    threading.Thread(target=relay_redacted, args=(chalice.stdout,), daemon=True).start()
     scale_visibility_timeouts(float(os.environ.get("VISIBILITY_SCALE", 1.0)))
     runner = LocalRunner(rate_scale=args.rate_scale)
     from chalicelib import wiring
