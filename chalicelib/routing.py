@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from chalicelib.acknowledgement import acknowledge
 from chalicelib.districts import DistrictRegistry
 from chalicelib.model import AuditEvent, Complaint, Status, iso, utc_now
 from chalicelib.observability import count, logger
-from chalicelib.resources import district_queue_name
+from chalicelib.resources import OUTBOUND_QUEUE, district_queue_name
 from chalicelib.sla import clock_started, load_rules
 from chalicelib.triage import TriageInput, TriageResult, triage
 
@@ -35,23 +36,26 @@ def triaged(complaint: Complaint, result: TriageResult) -> Complaint:
                             triage_cues=result.cues)
 
 
-def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry, sla_rules=None) -> Complaint:
-    """Idempotent. The queue message goes first: if saving then fails the retry sends it again, and a
-    duplicate in a district queue is harmless (a claim skips complaints no longer waiting), a lost one is not."""
-    complaint = store.get(complaint_id)
-    if complaint.status != Status.NEW:
-        return complaint
+def routing_of(complaint: Complaint, registry: DistrictRegistry) -> tuple[TriageResult, str | None]:
+    """Triage, and the district whose queue an actionable complaint goes to (None: not actionable)."""
     result = triage_complaint(complaint)
-    now = iso(utc_now())
     if not result.actionable:
+        return result, None
+    return result, result.district or queue_without_district(complaint, registry)
+
+
+def district_message(complaint: Complaint, district: str) -> dict:
+    return {"complaint_id": complaint.id, "district": district}
+
+
+def save_routing(complaint: Complaint, result: TriageResult, district: str | None, store, sla_rules=None) -> Complaint:
+    now = iso(utc_now())
+    if district is None:
         kept = store.update(complaint, triaged(complaint, result).evolve(status=Status.NOT_ACTIONABLE),
                             AuditEvent(complaint.id, now, "system:router", "not_actionable",
                                        {"category": result.category, "cues": list(result.cues)}))
         logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": result.category})
-        acknowledge(kept, queues, registry)
         return kept
-    district = result.district or queue_without_district(complaint, registry)
-    queues.send(district_queue_name(district), {"complaint_id": complaint.id, "district": district})
     routed = store.update(
         complaint, triaged(complaint, result).evolve(
             status=Status.ROUTED, district=district, routed_at=now,
@@ -61,8 +65,21 @@ def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry
                     "cues": list(result.cues)}))
     logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": district})
     count("ComplaintsRouted", district=district)
-    acknowledge(routed, queues, registry)
     return routed
+
+
+def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry, sla_rules=None) -> Complaint:
+    """Idempotent. The queue message goes first: if saving then fails the retry sends it again, and a
+    duplicate in a district queue is harmless (a claim skips complaints no longer waiting), a lost one is not."""
+    complaint = store.get(complaint_id)
+    if complaint.status != Status.NEW:
+        return complaint
+    result, district = routing_of(complaint, registry)
+    if district:
+        queues.send(district_queue_name(district), district_message(complaint, district))
+    saved = save_routing(complaint, result, district, store, sla_rules)
+    acknowledge(saved, queues, registry)
+    return saved
 
 
 def complaint_id_of(record_body: str) -> str:
@@ -75,13 +92,105 @@ def complaint_id_of(record_body: str) -> str:
     return complaint_id
 
 
-def route_batch(records, store, queues, registry: DistrictRegistry, sla_rules=None) -> dict:
-    """Route each record on its own; report the ones that failed so only they are retried (then DLQ'd)."""
-    failures = []
+@dataclass
+class TriagedRecord:
+    """One record of a batch on its way: its complaint, as triaged, and its district (None: not actionable)."""
+    message_id: str
+    complaint: Complaint
+    result: TriageResult
+    district: str | None
+
+
+class OutboundBuffer:
+    """Collects the acknowledgements of a batch (acknowledge() sends through it) to send them in one request."""
+
+    def __init__(self):
+        self.bodies: list[dict] = []
+
+    def send(self, queue_name: str, body: dict) -> None:
+        self.bodies.append(body)
+
+
+def _fail(failed: set[str], message_id: str, problem: str) -> None:
+    logger().error("routing failed", extra={"message_id": message_id, "problem": problem})
+    failed.add(message_id)
+
+
+def _read_batch(records, store, registry: DistrictRegistry, failed: set[str]) -> list[TriagedRecord]:
+    """One read for the whole batch. A complaint named twice is routed once: its first record stands for both."""
+    wanted: dict[str, str] = {}
     for record in records:
+        message_id = record.to_dict()["messageId"]
         try:
-            route_complaint(complaint_id_of(record.body), store, queues, registry, sla_rules)
-        except Exception:  # one bad message must not fail its batch: it is reported and retried alone
-            logger().exception("routing failed", extra={"message_id": record.to_dict()["messageId"]})
-            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
-    return {"batchItemFailures": failures}
+            wanted.setdefault(complaint_id_of(record.body), message_id)
+        except PoisonMessageError as poison:
+            _fail(failed, message_id, str(poison))
+    found = store.get_many(list(wanted))
+    routings = []
+    for complaint_id, message_id in wanted.items():
+        complaint = found.get(complaint_id)
+        if complaint is None:
+            _fail(failed, message_id, f"complaint {complaint_id} is not stored")
+        elif complaint.status == Status.NEW:
+            try:
+                routings.append(TriagedRecord(message_id, complaint, *routing_of(complaint, registry)))
+            except Exception:  # one complaint that triage cannot read must not fail its batch
+                logger().exception("routing failed", extra={"message_id": message_id})
+                failed.add(message_id)
+    return routings
+
+
+def _send_district_messages(routings: list[TriagedRecord], queues, failed: set[str]) -> list[TriagedRecord]:
+    """One SendMessageBatch per district queue; a record whose message SQS did not take is not saved (retried)."""
+    by_queue: dict[str, list[TriagedRecord]] = {}
+    for routing in routings:
+        if routing.district:
+            by_queue.setdefault(district_queue_name(routing.district), []).append(routing)
+    for queue_name, batch in by_queue.items():
+        try:
+            refused = queues.send_batch(queue_name, [district_message(r.complaint, r.district) for r in batch])
+        except Exception:
+            logger().exception("district messages not sent", extra={"queue": queue_name})
+            refused = range(len(batch))
+        for position in refused:
+            _fail(failed, batch[position].message_id, f"{queue_name} did not take the message")
+    return [r for r in routings if r.message_id not in failed]
+
+
+def _acknowledge_saved(saved: list[tuple[str, Complaint]], queues, registry: DistrictRegistry,
+                       failed: set[str]) -> None:
+    buffer, senders = OutboundBuffer(), []
+    for message_id, complaint in saved:
+        try:
+            if acknowledge(complaint, buffer, registry):
+                senders.append(message_id)
+        except Exception:  # this complaint's acknowledgement only: the others still go out
+            logger().exception("acknowledgement failed", extra={"message_id": message_id})
+            failed.add(message_id)
+    try:
+        refused = queues.send_batch(OUTBOUND_QUEUE, buffer.bodies) if buffer.bodies else []
+    except Exception:
+        logger().exception("acknowledgements not sent")
+        refused = range(len(senders))
+    for position in refused:
+        _fail(failed, senders[position], "acknowledgement not queued")
+
+
+def route_batch(records, store, queues, registry: DistrictRegistry, sla_rules=None) -> dict:
+    """Route a batch with as few AWS requests as each step allows: one read for all, one send per district
+    queue, one save per complaint (its own transaction), one send for all acknowledgements. Each record still
+    succeeds or fails on its own, and only failed ones are reported (retried, then DLQ'd). As in
+    route_complaint, a district message goes out before its complaint is saved as routed."""
+    records = list(records)
+    failed: set[str] = set()
+    saved = []
+    for routing in _send_district_messages(_read_batch(records, store, registry, failed), queues, failed):
+        try:
+            saved.append((routing.message_id,
+                          save_routing(routing.complaint, routing.result, routing.district, store, sla_rules)))
+        except Exception:  # one bad complaint must not fail its batch: it is reported and retried alone
+            logger().exception("routing failed", extra={"message_id": routing.message_id})
+            failed.add(routing.message_id)
+    _acknowledge_saved(saved, queues, registry, failed)
+    return {"batchItemFailures": [{"itemIdentifier": r.to_dict()["messageId"]} for r in records
+                                  if r.to_dict()["messageId"] in failed]}

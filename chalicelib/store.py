@@ -165,6 +165,27 @@ class ComplaintStore:
             raise ComplaintNotFoundError(complaint_id)
         return Complaint.from_dict(from_dynamo(item))
 
+    def get_many(self, complaint_ids: list[str]) -> dict[str, Complaint]:
+        """Complaints by id, strongly consistent, in one BatchGetItem per 100 ids; ids not stored are left out."""
+        dynamodb = self._dynamodb or aws.resource("dynamodb")
+        found: dict[str, Complaint] = {}
+        unique = list(dict.fromkeys(complaint_ids))   # BatchGetItem refuses a key named twice
+        for start in range(0, len(unique), 100):
+            request = {self.table_name: {"Keys": [complaint_key(i) for i in unique[start:start + 100]],
+                                         "ConsistentRead": True}}
+            for attempt in range(1, 6):
+                response = dynamodb.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self.table_name, []):
+                    complaint = Complaint.from_dict(from_dynamo(item))
+                    found[complaint.id] = complaint
+                request = response.get("UnprocessedKeys")
+                if not request:
+                    break
+                time.sleep(random.uniform(0.01, 0.05) * attempt)   # throttled: DynamoDB returns the rest
+            else:
+                raise RuntimeError(f"DynamoDB left complaints unread after retries (throttled): {request}")
+        return found
+
     def find_by_external(self, platform: str, external_id: str) -> Complaint | None:
         guard = self.table.get_item(Key=guard_key(platform, external_id), ConsistentRead=True).get("Item")
         return self.get(guard["complaint_id"]) if guard else None
