@@ -12,6 +12,7 @@ from collections import Counter
 from chalicelib import aws
 from chalicelib.counters import district_of, is_open_breach, slot_of, tallies
 from chalicelib.model import Complaint
+from chalicelib.resources import expiry
 
 
 def counter_pk(state: str, slot_key: str) -> str:
@@ -19,6 +20,8 @@ def counter_pk(state: str, slot_key: str) -> str:
 
 
 OPEN_BREACHES_SLOT = "OPEN"            # a gauge per district, not a time slot: +1 on a breach, -1 at its answer
+# A digest claim only has to outlast repeats of its schedule's run (EventBridge delivers at least once).
+DIGEST_CLAIM_DAYS = 7
 
 
 def breach_key(state: str, complaint_id: str) -> dict:
@@ -134,7 +137,8 @@ class AnalyticsTable:
         from botocore.exceptions import ClientError
 
         try:
-            self.table.put_item(Item={**digest_sent_key(state, period_id), "type": "digest_sent", "at": at},
+            self.table.put_item(Item={**digest_sent_key(state, period_id), "type": "digest_sent", "at": at,
+                                      **expiry(at, DIGEST_CLAIM_DAYS)},
                                 ConditionExpression="attribute_not_exists(pk)")
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from chalicelib.districts import load_registry
+from chalicelib.model import parse_iso
 
 ROUTING_QUEUE = "desk-routing"
 OUTBOUND_QUEUE = "desk-outbound"
@@ -14,6 +16,11 @@ WORKLIST_INDEX = "worklist"
 SLA_INDEX = "sla"
 # Items that only matter for a while carry their end as epoch seconds here; DynamoDB TTL deletes them after.
 EXPIRY_ATTRIBUTE = "expires_at"
+
+
+def expiry(at: str, days: int) -> dict:
+    """The expiry attribute of an item to keep `days` after `at` (TTL deletes it within a few days after)."""
+    return {EXPIRY_ATTRIBUTE: int((parse_iso(at) + timedelta(days=days)).timestamp())}
 
 
 DISTRICT_DLQ = f"{DISTRICT_QUEUE_PREFIX}dlq"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from chalicelib import analytics_table, aws
 from chalicelib.model import AuditEvent, Complaint, new_id
-from chalicelib.resources import SLA_INDEX, WORKLIST_INDEX
+from chalicelib.resources import SLA_INDEX, WORKLIST_INDEX, expiry
 from chalicelib.sla import next_action_at
 
 
@@ -55,6 +55,11 @@ def guard_key(platform: str, external_id: str) -> dict:
 
 def reply_guard_key(reply_id: str) -> dict:
     return {"pk": f"REPLY#{reply_id}", "sk": "GUARD"}
+
+
+# A reply claim must outlive every redelivery of its message: 4 days in desk-outbound, 14 in its DLQ, and 4
+# again after a replay. What was sent stays on the complaint's audit trail and in the sent-reply link.
+REPLY_CLAIM_DAYS = 30
 
 
 def sent_reply_key(platform: str, platform_message_id: str) -> dict:
@@ -244,7 +249,7 @@ class ComplaintStore:
     def claim_reply(self, reply_id: str, complaint_id: str, at: str) -> bool:
         """Take the right to send one reply; False if it was already sent or is being sent."""
         return self._put_new({**reply_guard_key(reply_id), "type": "reply", "complaint_id": complaint_id,
-                              "state": "sending", "claimed_at": at})
+                              "state": "sending", "claimed_at": at, **expiry(at, REPLY_CLAIM_DAYS)})
 
     def _put_new(self, item: dict) -> bool:
         """Put an item that must not exist yet; False if it already does."""
@@ -270,7 +275,7 @@ class ComplaintStore:
         link = {**sent_reply_key(platform, platform_message_id), "type": "reply_link",
                 "complaint_id": sent.complaint_id, "reply_id": reply_id}
         guard = {**reply_guard_key(reply_id), "type": "reply", "complaint_id": sent.complaint_id, "state": "sent",
-                 "platform_message_id": platform_message_id, "sent_at": sent.at}
+                 "platform_message_id": platform_message_id, "sent_at": sent.at, **expiry(sent.at, REPLY_CLAIM_DAYS)}
         self._transact([(guard, None, None), (link, None, None), (audit_item(sent), None, None)])
 
     def find_by_reply(self, platform: str, platform_message_id: str) -> Complaint | None:
