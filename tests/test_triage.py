@@ -625,3 +625,23 @@ def test_a_puppy_killed_is_animal_cruelty_not_child_abuse():
 
 def test_a_worker_fallen_from_a_roof_is_an_emergency():
     assert rj("Sanganer me chhat se girkar majdoor ghayal, thekedar bhag gaya, Jaipur").priority == "P1"
+
+
+def test_an_opinion_on_news_of_a_crime_is_not_a_complaint():
+    assert not up("Read about the Etah double murder case in the paper today. Hope the culprits get life.").actionable
+    assert up("Read about the chain snatchers in the paper - my chain was snatched too in Etah, please help").actionable
+
+
+def test_a_quarrel_fought_with_sticks_and_people_bleeding_is_an_assault_now():
+    result = rj("बाड़मेर के चौहटन में दो परिवारों में जमीन को लेकर झगड़ा, अभी भी लाठी-भाटा चल रहे हैं, तीन लोग लहूलुहान पड़े हैं")
+    assert (result.group, result.priority) == ("violent_crime", "P1")
+
+
+def test_a_sexual_offence_against_a_child_is_a_pocso_emergency():
+    result = up("गाँव में 10 साल की बच्ची के साथ पड़ोस के अधेड़ ने गलत हरकत की, बच्ची बहुत डरी हुई है")
+    assert (result.category, result.priority, result.sensitive) == ("child_sexual_abuse_pocso", "P1", True)
+
+
+def test_a_seventeen_year_old_who_has_not_come_back_is_a_missing_child():
+    result = rj("My son studying in Kota has not answered calls since last night. He is 17. Please help us.")
+    assert (result.category, result.priority) == ("missing_child", "P1")

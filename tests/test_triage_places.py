@@ -159,3 +159,19 @@ def test_a_one_letter_typo_in_a_long_district_name_still_routes():
 
 def test_short_names_are_not_typo_matched():
     assert district("Raipur me bike chori", UP) is None  # not Rampur, not Jaipur
+
+
+def test_a_town_named_like_a_town_elsewhere_goes_to_the_district_named_beside_it():
+    # Phulpur is a town of Prayagraj and a tehsil of Azamgarh: the district written next to it decides.
+    assert district("पड़ोसी धमकी दे रहा है, आज़मगढ़ फूलपुर", mentions=("Uppolice",)) == "up-azamgarh"
+
+
+def test_a_weak_place_name_counts_in_a_profile_location():
+    # "Unnao" in a post needs context; a profile location names nothing but a place.
+    assert district("ghar ke bahar roj ladke bike pe stunt karte h", mentions=("Uppolice",),
+                    user_location="Unnao, Uttar Pradesh") == "up-unnao"
+
+
+def test_a_weak_place_name_next_to_thane_or_kotwali_is_a_place():
+    assert district("हमारे मोहल्ले में जुआ चलता है, कोतवाली बस्ती को बताया", mentions=("Uppolice",)) == "up-basti"
+    assert district("jab se naya thanedar aaya h Begun thane me bina paise ke kaam nahi hota") == "rj-chittorgarh"

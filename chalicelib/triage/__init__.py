@@ -36,7 +36,8 @@ __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
 
 MAX_CHARS = 4000  # a 10,000-character post is triaged on its first 4,000: complaints come first
 AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|वर्ष|साल)(?![a-z])"
-                 r"|\((\d{1,2})\)|\b(?:age|aged|umar|umr|उम्र)\s*:?\s*(\d{1,2}))", re.I)
+                 r"|\((\d{1,2})\)|\b(?:age|aged|umar|umr|उम्र)\s*:?\s*(\d{1,2})"
+                 r"|\b(?:he|she) is (\d{1,2})(?=\s*(?:[.,!]|$)))", re.I)
 FIRST_PERSON = {"mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
                 "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
 ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook", "olx",
@@ -229,6 +230,9 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
         return "na_political"
     if best_act and "na_unrelated" in na and top <= 1 and not request and not first_person:
         return "na_unrelated"  # "saw the news of a protest in Lucknow" reports nothing
+    if best_act and "commentary" in flags and not (request or first_person or followup):
+        # "Read about the Etah murder in the paper; hope they hang": an opinion on news, no report.
+        return "na_unrelated"
     if best_act and "falsity" in flags and category(best_act).group != "misinformation":
         # "A video claiming a temple was attacked... it is old": the complaint is the rumour.
         misinfo = [k for k in act if category(k).group == "misinformation"]
@@ -275,6 +279,10 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
         return "cyber_financial_fraud"
     if cat in ("domestic_violence", "assault_hurt", "family_neighbour_dispute") and "elderly" in flags and not child:
         return "senior_citizen_harassment"
+    if cat in ("family_neighbour_dispute", "land_dispute") and "injury" in flags and flags & {"weapon", "blunt_weapon"}:
+        return "assault_hurt"  # a quarrel fought with sticks and with people bleeding is an assault
+    if cat == "molestation_sexual_harassment" and child:
+        return "child_sexual_abuse_pocso"  # a sexual offence against a child is a POCSO case
     if cat == "missing_person" and child:
         return "missing_child"
     return cat

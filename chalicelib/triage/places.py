@@ -51,7 +51,7 @@ CHILDREN = {
 
 # Names that are ordinary words too ("ek banda", "basti", "dig"): they count only when written
 # with a capital letter (romanised) or next to a word like district/police/जिला.
-WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "koil", "kasi", "prayag",
+WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "koil", "kasi", "prayag", "begun",
               "nagar", "bela", "belha", "kiri", "unao", "bhim nagar", "jp nagar", "karvi", "gonda", "pali",
               "jewar",  # zevar, jewellery
               # बाप (father), रानी (a name), बाड़ी (बॉडी, a body), कोंच (कोच, a coach), पहाड़ी (hilly)
@@ -59,8 +59,8 @@ WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "ko
 # English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi);
 # shikar (hunting) folds into Sikar, which is written so.
 NOT_PLACES = {"barely", "sandy", "shikar", "shikaar"}
-CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana",
-                 "जिला", "जिले", "पुलिस", "शहर", "थाना"}
+CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana", "thane",
+                 "kotwali", "chowki", "जिला", "जिले", "पुलिस", "शहर", "थाना", "थाने", "कोतवाली", "चौकी"}
 # Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
 # named some other way.
 GENERIC_FIRST = ("shastri jawahar pratap malviya vaishali indira kamla vikas rajeev rajiv mahaveer mahavir "
@@ -182,10 +182,11 @@ class Gazetteer:
              if d.lat is not None and d.lon is not None and not d.is_desk and d.id not in SPLIT_RURAL]
 
     # -- text -------------------------------------------------------------------------------------
-    def find(self, text: Text) -> list[Found]:
-        """Places named in the text, in order, each marked when it is part of a route name."""
+    def find(self, text: Text, lenient: bool = False) -> list[Found]:
+        """Places named in the text, in order, each marked when it is part of a route name. `lenient`
+        reads a weak name (Unnao, Basti) as a place anywhere: a profile location names nothing else."""
         tokens = text.tokens
-        spans = self.spans(text)
+        spans = self.spans(text, lenient)
         found: list[Found] = []
         k = 0
         while k < len(spans):
@@ -199,7 +200,7 @@ class Gazetteer:
             k = j + 1
         return found
 
-    def spans(self, text: Text) -> list[tuple[Place, int, int]]:
+    def spans(self, text: Text, lenient: bool = False) -> list[tuple[Place, int, int]]:
         """(place, first token, end token) of each place name, longest match first, no overlaps."""
         tokens, originals = text.tokens, text.originals
         spans: list[tuple[Place, int, int]] = []
@@ -218,7 +219,7 @@ class Gazetteer:
                 i += 1
                 continue
             place, length = hit
-            if (place.weak and not self._weak_ok(originals, tokens, i, length)
+            if (place.weak and not lenient and not self._weak_ok(originals, tokens, i, length)
                     and not _signed_off(text.raw, originals, i, length)) or originals[i].casefold() in NOT_PLACES:
                 i += length
                 continue
@@ -303,8 +304,10 @@ def _state_hint(text: Text, state_names: dict[str, list[str]]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _pick(support: dict[str, float]) -> tuple[str | None, list[str]]:
-    """The district with the most support; a tie between a district and its child goes to the child."""
+def _pick(support: dict[str, float], named: set[str] = frozenset()) -> tuple[str | None, list[str]]:
+    """The district with the most support; a tie between a district and its child goes to the child,
+    then to the one district named as a district ("Phulpur, Azamgarh": a town named like a town of
+    another district is that district's namesake)."""
     if not support:
         return None, []
     top = max(support.values())
@@ -315,6 +318,9 @@ def _pick(support: dict[str, float]) -> tuple[str | None, list[str]]:
         others = [o for o in tied if o != d]
         if all(d in CHILDREN.get(o, ()) for o in others):
             return d, tied
+    named_tied = [d for d in tied if d in named]
+    if len(named_tied) == 1:
+        return named_tied[0], tied
     return None, tied
 
 
@@ -371,6 +377,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             support[d.id] = support.get(d.id, 0) + 1
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
     seen_labels: set[str] = set()
+    named: set[str] = set()
     for hit in gz.find(text):
         place = hit.place
         ids = in_state(place.districts)
@@ -383,6 +390,8 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             supporters.append(place)
             continue
         # An ambiguous name spreads its vote, a route name counts half; agreement still adds up.
+        if place.kind == "district" and not hit.route:
+            named.update(ids)
         share = (0.5 if hit.route else 1.0) / len(ids)
         for d in ids:
             support[d] = support.get(d, 0) + share
@@ -397,7 +406,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     if support and max(support.values()) < 1.0:
         winner, tied = None, sorted(support)
     else:
-        winner, tied = _pick(support)
+        winner, tied = _pick(support, named)
     if winner:
         return Resolution(winner, tuple(cues), chosen_state)
 
@@ -409,7 +418,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
     if user_location and isinstance(user_location, str):
         loc = analyse_location(user_location)
         loc_support: dict[str, float] = {}
-        for hit in gz.find(loc):
+        for hit in gz.find(loc, lenient=True):
             place = hit.place
             ids = in_state(place.districts)
             if len(ids) == 1 and not place.support_only:
