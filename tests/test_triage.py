@@ -629,7 +629,13 @@ def test_a_worker_fallen_from_a_roof_is_an_emergency():
 
 def test_an_opinion_on_news_of_a_crime_is_not_a_complaint():
     assert not up("Read about the Etah double murder case in the paper today. Hope the culprits get life.").actionable
-    assert up("Read about the chain snatchers in the paper - my chain was snatched too in Etah, please help").actionable
+    assert up("Read about the chain snatchers in the paper - my chain was snatched too in Etah, please help").group \
+        == "property_crime"
+
+
+def test_a_sentence_about_someone_in_danger_reaches_hq_even_when_no_rule_names_the_crime():
+    result = rj("A man with a knife has locked himself in with his daughter in ward 12, Kotputli, neighbours cannot get in")
+    assert (result.actionable, result.district, result.priority) == (True, None, "P1")
 
 
 def test_a_quarrel_fought_with_sticks_and_people_bleeding_is_an_assault_now():

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from chalicelib.triage.lexicon import (Hit, Matcher, content_stems, cue_matcher, hinglish_markers, lexicon,
                                       stopwords)
-from chalicelib.triage.normalise import analyse
+from chalicelib.triage.normalise import analyse, fold
 from chalicelib.triage.taxonomy import Category, category, load_taxonomy
 
 __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
@@ -38,16 +38,20 @@ MAX_CHARS = 4000  # a 10,000-character post is triaged on its first 4,000: compl
 AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|वर्ष|साल)(?![a-z])"
                  r"|\((\d{1,2})\)|\b(?:age|aged|umar|umr|उम्र)\s*:?\s*(\d{1,2})"
                  r"|\b(?:he|she) is (\d{1,2})(?=\s*(?:[.,!]|$)))", re.I)
-FIRST_PERSON = {"mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i", "we", "our",
-                "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम"}
-ONLINE = {"online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram", "facebook", "olx",
-          "call", "cal", "kol", "video", "कॉल", "काल",
-          "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट"}
+# Compared with folded tokens: "my" is "mi", "we" is "ve".
+FIRST_PERSON = {fold(w) for w in ("mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i",
+                                  "we", "our", "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम")}
+ONLINE = {fold(w) for w in ("online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram",
+                            "facebook", "olx", "call", "cal", "kol", "video", "कॉल", "काल",
+                            "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट")}
 ASSAULT_LIKE = {"assault_hurt", "criminal_intimidation", "domestic_violence", "stalking",
                 "molestation_sexual_harassment", "dowry_harassment", "child_abuse_cruelty",
                 "senior_citizen_harassment", "caste_atrocity", "family_neighbour_dispute", "extortion_ransom"}
 CHILD_SENSITIVE_GROUPS = {"women_children", "violent_crime", "missing_person", "cyber_crime"}
 GRATITUDE = ("na_thanks", "na_praise")
+# Cues that something is happening to someone, even when no rule names the crime.
+NARRATIVE_TOKENS = 8  # "jaldi" or "hospital" alone tells nothing; a sentence about someone does
+EVENT_SIGNS = {"weapon", "injury", "serious_injury", "urgent", "danger_now", "child", "vulnerable"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,8 @@ def _triage(post: TriageInput) -> TriageResult:
     from chalicelib.triage.places import gazetteer  # loaded once, on the first post
 
     stems = list(text.stems)
-    for _, start, end in gazetteer().spans(text):
+    places_named = gazetteer().spans(text)
+    for _, start, end in places_named:
         stems[start:end] = ["##"] * (end - start)
     stems = tuple(stems)
     hits = _category_matcher().match(content_stems(stems), stems)
@@ -111,6 +116,11 @@ def _triage(post: TriageInput) -> TriageResult:
     words = set(text.tokens)
     ages = [int(next(g for g in m if g)) for m in AGE.findall(raw)]
     child = min(ages) < 18 if ages else "child" in flags
+    if len(text.tokens) >= NARRATIVE_TOKENS:
+        flags.add("narrative")
+    if ages or places_named:
+        # Who (an age) or where (a place): a post that says either is telling of an event.
+        flags.add("particulars")
     if ages and max(ages) >= 60:
         flags.add("vulnerable")
         flags.add("elderly")
@@ -226,11 +236,14 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
             and (not first_person or _promotion(na["na_spam"], top, flags)):
         return "na_spam"
     hurt = bool(flags & {"injury", "weapon"})  # "firing over an election feud": a crime, not politics
-    if best_act and "na_political" in na and top <= 1 and not (request or first_person or hurt):
+    # "kya kare" alone is no complaint: against an opinion it counts as no category at all.
+    weak = top <= 1 or best_act == "general_query"
+    if best_act and "na_political" in na and weak and not (request or first_person or hurt):
         return "na_political"
-    if best_act and "na_unrelated" in na and top <= 1 and not request and not first_person:
+    if best_act and "na_unrelated" in na and (weak or na["na_unrelated"] > top) and not request \
+            and not first_person:
         return "na_unrelated"  # "saw the news of a protest in Lucknow" reports nothing
-    if best_act and "commentary" in flags and not (request or first_person or followup):
+    if best_act and "commentary" in flags and not first_person:
         # "Read about the Etah murder in the paper; hope they hang": an opinion on news, no report.
         return "na_unrelated"
     if best_act and "falsity" in flags and category(best_act).group != "misinformation":
@@ -250,9 +263,10 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     if request or "complaint" in flags or "danger_now" in flags and first_person:
         # Complaint words but no category: still a complaint, HQ classifies it.
         return "general_query"
-    if "harm" in flags:
-        # "...tod kar laptop nikal liya": something happened, but no rule knows what. HQ reads it,
-        # and it goes to no district queue (see _triage).
+    told = flags & EVENT_SIGNS or first_person and "particulars" in flags
+    if "harm" in flags or told and "narrative" in flags:
+        # "...tod kar laptop nikal liya", "a man is holding a knife to his wife's throat": something
+        # happened, but no rule knows what. HQ reads it, and it goes to no district queue (see _triage).
         flags.add("unclassified")
         return "general_query"
     return "na_unrelated"
@@ -290,8 +304,8 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
 
 def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
     if c.id == "general_query" and ("complaint" in flags or "unclassified" in flags):
-        if "injury" in flags or "urgent" in flags:
-            return "P1", "unclassified, someone hurt or in danger"
+        if flags & {"injury", "urgent", "weapon"}:
+            return "P1", "unclassified, someone hurt, armed or in danger"
         return "P2", "unclassified complaint"
     if c.group == "service_request":
         return "P3", "routine service request"
