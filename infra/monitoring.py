@@ -48,6 +48,13 @@ class Alarms(Construct):
                     f"Complaints passing their first-response window unanswered (all districts): more than "
                     f"{threshold:g} in 5 minutes")
 
+    def api_server_errors(self, api_name: str, stage_name: str) -> None:
+        """Chalice answers an exception in a route with a 500 and ends the invocation normally: the API handler's
+        Lambda Errors never see it, API Gateway's 5XXError does (with the webhooks' deliberate 503s)."""
+        metric = cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError", statistic="Sum",
+                                   period=FIVE_MINUTES, dimensions_map={"ApiName": api_name, "Stage": stage_name})
+        self._above("ApiServerErrors", metric, 0, f"{api_name}/{stage_name}: 5xx answers in 5 minutes")
+
     def function_failures(self, function_name: str, logical_id: str) -> None:
         """Errors: the handler raised (queue handlers report per-message failures instead, seen by DLQ alarms).
         Throttles: concurrency ran out, so webhooks or queue batches waited or failed."""

@@ -87,7 +87,8 @@ class ComplaintDeskStack(cdk.Stack):
         self.alarms.sla_breaches(float(self.node.try_get_context("sla_breach_alarm_threshold") or 0))
         self.table = self.make_table(f"{APP_NAME}-{stage}", settings)
         self.queues = self.make_queues()
-        self.sender = json.loads((ROOT / ".chalice" / "config.json").read_text())["environment_variables"]["SES_SENDER"]
+        config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+        self.sender = config["environment_variables"]["SES_SENDER"]
         ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(self.sender))
         roles = {name: self.function_role(name, grants) for name, grants in FUNCTION_GRANTS.items()}
         chalice = Chalice(self, "Desk", source_dir=str(ROOT), stage_config={
@@ -101,6 +102,8 @@ class ComplaintDeskStack(cdk.Stack):
             function.add_property_override("Role", roles[name].role_arn)
             function.node.add_dependency(self.log_group(name, logical_id, settings))
             self.alarms.function_failures(function_name(stage, name), logical_id)
+        # The REST API takes its name from the app (the OpenAPI title Chalice writes) and its stage from config.
+        self.alarms.api_server_errors(APP_NAME, config["stages"][stage]["api_gateway_stage"])
         for handler in sqs_handlers():
             self.report_batch_item_failures(chalice, handler, self.queues[handler.queue])
         cdk.CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn)

@@ -312,6 +312,15 @@ def test_every_function_has_an_errors_and_a_throttles_alarm(dev):
     assert watched == {(metric, name) for metric in ("Errors", "Throttles") for name in names}
 
 
+def test_server_errors_of_the_api_have_an_alarm(dev):
+    # Chalice turns an exception in a route into a 500 answer: the API handler's Lambda Errors stay at zero.
+    api = next(iter(properties(dev, "AWS::Serverless::Api")))
+    (alarm,) = [a for a in alarms(dev) if a.get("Namespace") == "AWS/ApiGateway"]
+    assert (alarm["MetricName"], alarm["Threshold"]) == ("5XXError", 0)
+    assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {"ApiName": api["DefinitionBody"]["info"]["title"],
+                                                                    "Stage": api["StageName"]}
+
+
 def test_sla_breach_alarm_sums_the_metric_the_sweep_emits(dev, monkeypatch, capsys):
     from chalicelib.observability import count
 
