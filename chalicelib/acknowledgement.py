@@ -3,12 +3,13 @@ and English, from chalicelib/templates/acknowledgements.json. Sensitive complain
 names no district and asks to continue in private (TRIAGE.md, Privacy)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.districts import DistrictRegistry
-from chalicelib.model import Complaint, Status
+from chalicelib.model import CROCKFORD, Complaint, Status
 from chalicelib.replies import request_reply
 
 TEMPLATES = Path(__file__).parent / "templates" / "acknowledgements.json"
@@ -47,12 +48,19 @@ def likes_thanks(complaint: Complaint, templates: dict) -> bool:
             and texts.get("thanks") == "like")
 
 
+def acknowledgement_id(complaint: Complaint) -> str:
+    """The reply id of a complaint's automatic answer, a ULID made from the complaint's: every try of the
+    router asks for the same reply, so the replier posts it once."""
+    digest = int.from_bytes(hashlib.sha256(f"{complaint.id}:acknowledgement".encode()).digest()[:10], "big")
+    return complaint.id[:10] + "".join(CROCKFORD[(digest >> shift) & 31] for shift in range(75, -1, -5))
+
+
 def acknowledge(complaint: Complaint, queues, registry: DistrictRegistry) -> str | None:
     """Queue the automatic answer to a just-triaged complaint (acknowledgement, or a like of thanks);
     returns its reply_id, or None if none is due."""
     if likes_thanks(complaint, load_templates()):
-        return request_reply(queues, complaint.id, "like", "", "system:router")
+        return request_reply(queues, complaint.id, "like", "", "system:router", acknowledgement_id(complaint))
     text = acknowledgement_text(complaint, registry, load_templates())
     if text is None:
         return None
-    return request_reply(queues, complaint.id, "acknowledgement", text, "system:router")
+    return request_reply(queues, complaint.id, "acknowledgement", text, "system:router", acknowledgement_id(complaint))

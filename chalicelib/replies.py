@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Callable, Mapping, Protocol
 
-from chalicelib.model import AuditEvent, Complaint, iso, new_id, utc_now
+from chalicelib.model import AuditEvent, Complaint, iso, new_id, parse_iso, utc_now
 from chalicelib.observability import count, logger
 from chalicelib.platforms.http import PermanentPlatformError, TransientPlatformError, UncertainOutcomeError
 from chalicelib.resources import OUTBOUND_QUEUE
@@ -25,6 +26,10 @@ class PoisonReplyError(ValueError):
 
 class ReplyRejectedError(Exception):
     """This reply can never be sent as it is (too long, refused by the platform): retrying cannot help."""
+
+
+class ReplyInProgressError(Exception):
+    """Another attempt holds this reply's claim and may still be posting it: the message is tried again later."""
 
 
 class ReplyClient(Protocol):
@@ -61,9 +66,10 @@ class OutboundReply:
         return asdict(self)
 
 
-def request_reply(queues, complaint_id: str, purpose: str, text: str, requested_by: str) -> str:
-    """Queue a reply to the citizen; returns its reply_id (the idempotency key)."""
-    reply = OutboundReply(complaint_id, new_id(), purpose, text, requested_by)
+def request_reply(queues, complaint_id: str, purpose: str, text: str, requested_by: str,
+                  reply_id: str | None = None) -> str:
+    """Queue a reply to the citizen; returns its reply_id (the idempotency key: a new ULID unless given)."""
+    reply = OutboundReply(complaint_id, reply_id or new_id(), purpose, text, requested_by)
     queues.send(OUTBOUND_QUEUE, reply.to_dict())
     return reply.reply_id
 
@@ -73,15 +79,38 @@ def _audit(reply: OutboundReply, action: str, **details) -> AuditEvent:
                       {"reply_id": reply.reply_id, "purpose": reply.purpose, **details})
 
 
+def _tell_uncertain(reply: OutboundReply, store, claimed_at: str, error: str) -> None:
+    """Once per reply, whichever attempt finds out: dated when the uncertain attempt claimed it."""
+    event = AuditEvent(reply.complaint_id, claimed_at, reply.requested_by, "reply_uncertain",
+                       {"reply_id": reply.reply_id, "purpose": reply.purpose, "error": error})
+    store.add_event(event, once_key=f"{reply.reply_id}#uncertain")
+
+
 def _reject(reply: OutboundReply, store, reason: str) -> ReplyRejectedError:
     # On the complaint, so the desk sees that the citizen did not get this reply, and why.
     store.add_event(_audit(reply, "reply_failed", error=reason))
     return ReplyRejectedError(reason)
 
 
-def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) -> str:
-    """Post one reply. Returns sent | already_sent | uncertain | not_possible; raises ReplyRejectedError or
-    TransientPlatformError (the message stays in the queue for a later try)."""
+def settle_taken_claim(reply: OutboundReply, store, attempt_limit_ms: int) -> str:
+    """An earlier attempt claimed this reply. Sent: nothing to do. Still `sending` after longer than one attempt
+    can run (`attempt_limit_ms`): that attempt died between claiming and recording (a crash or a timeout), so
+    whether the citizen got it is unknown; as with a post that got no answer, it is not posted again and the
+    desk is told, once. Younger: that attempt may still be posting: retried later."""
+    claim = store.reply_claim(reply.reply_id)
+    if claim and claim["state"] == "sent":
+        logger().info("reply already sent", extra={"complaint_id": reply.complaint_id, "reply_id": reply.reply_id})
+        return "already_sent"
+    if claim and utc_now() - parse_iso(claim["claimed_at"]) > timedelta(milliseconds=attempt_limit_ms):
+        _tell_uncertain(reply, store, claim["claimed_at"],
+                        "the attempt that claimed this reply stopped before recording what happened")
+        return "uncertain"
+    raise ReplyInProgressError(f"reply {reply.reply_id} is being sent by another attempt")
+
+
+def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient], attempt_limit_ms: int = 0) -> str:
+    """Post one reply. Returns sent | already_sent | uncertain | not_possible; raises ReplyRejectedError,
+    TransientPlatformError or ReplyInProgressError (the message stays in the queue for a later try)."""
     complaint = store.get(reply.complaint_id)
     client = clients.get(complaint.platform)
     if client is None:
@@ -89,10 +118,9 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
     length = client.measure(reply.text)
     if reply.purpose != "like" and (not reply.text.strip() or length > client.max_length):
         raise _reject(reply, store, f"text of {length} characters; {complaint.platform} takes 1 to {client.max_length}")
-    if not store.claim_reply(reply.reply_id, complaint.id, iso(utc_now())):
-        logger().info("reply already sent or being sent", extra={"complaint_id": complaint.id,
-                                                                   "reply_id": reply.reply_id})
-        return "already_sent"
+    claimed_at = iso(utc_now())
+    if not store.claim_reply(reply.reply_id, complaint.id, claimed_at):
+        return settle_taken_claim(reply, store, attempt_limit_ms)
     try:
         message_id = client.like(complaint) if reply.purpose == "like" else client.reply(complaint, reply.text)
     except PermanentPlatformError as error:
@@ -104,7 +132,7 @@ def send_reply(reply: OutboundReply, store, clients: Mapping[str, ReplyClient]) 
     except (UncertainOutcomeError, KeyError, IndexError, TypeError) as error:
         # No answer, or a success answer without the message id we expect: it may be posted. The claim stays
         # (a second post is worse than a missing one) and the desk is told to check.
-        store.add_event(_audit(reply, "reply_uncertain", error=str(error)))
+        _tell_uncertain(reply, store, claimed_at, str(error))
         return "uncertain"
     if message_id is None:
         store.release_reply(reply.reply_id)
@@ -130,7 +158,7 @@ def send_batch(records, store, queues, clients: Mapping[str, ReplyClient],
             continue
         try:
             reply = OutboundReply.from_body(record.body)
-            count("Replies", outcome=send_reply(reply, store, clients), purpose=reply.purpose)
+            count("Replies", outcome=send_reply(reply, store, clients, reserve_ms), purpose=reply.purpose)
         except ReplyRejectedError as error:
             logger().warning("reply rejected; parked in the DLQ", extra={"message_id": message_id, "error": str(error)})
             queues.send(OUTBOUND_DLQ, reply.to_dict())

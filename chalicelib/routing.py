@@ -48,38 +48,52 @@ def district_message(complaint: Complaint, district: str) -> dict:
     return {"complaint_id": complaint.id, "district": district}
 
 
-def save_routing(complaint: Complaint, result: TriageResult, district: str | None, store, sla_rules=None) -> Complaint:
-    now = iso(utc_now())
+@dataclass(frozen=True)
+class Routing:
+    """What routing a complaint will save: the complaint as triaged (ROUTED with its clock running, or
+    NOT_ACTIONABLE), its audit event, and its district (None: not actionable)."""
+    after: Complaint
+    event: AuditEvent
+    district: str | None
+
+
+def plan_routing(complaint: Complaint, registry: DistrictRegistry, sla_rules=None) -> Routing:
+    result, district = routing_of(complaint, registry)
+    now, as_triaged = iso(utc_now()), triaged(complaint, result)
     if district is None:
-        kept = store.update(complaint, triaged(complaint, result).evolve(status=Status.NOT_ACTIONABLE),
-                            AuditEvent(complaint.id, now, "system:router", "not_actionable",
-                                       {"category": result.category, "cues": list(result.cues)}))
-        logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": result.category})
-        return kept
-    routed = store.update(
-        complaint, triaged(complaint, result).evolve(
-            status=Status.ROUTED, district=district, routed_at=now,
-            **clock_started(triaged(complaint, result), sla_rules or load_rules())),
-        AuditEvent(complaint.id, now, "system:router", "routed",
-                   {"district": district, "category": result.category, "priority": result.priority,
-                    "cues": list(result.cues)}))
-    logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": district})
-    count("ComplaintsRouted", district=district)
-    return routed
+        return Routing(as_triaged.evolve(status=Status.NOT_ACTIONABLE),
+                       AuditEvent(complaint.id, now, "system:router", "not_actionable",
+                                  {"category": result.category, "cues": list(result.cues)}), None)
+    return Routing(as_triaged.evolve(status=Status.ROUTED, district=district, routed_at=now,
+                                     **clock_started(as_triaged, sla_rules or load_rules())),
+                   AuditEvent(complaint.id, now, "system:router", "routed",
+                              {"district": district, "category": result.category, "priority": result.priority,
+                               "cues": list(result.cues)}), district)
+
+
+def save_routing(complaint: Complaint, routing: Routing, store) -> Complaint:
+    saved = store.update(complaint, routing.after, routing.event)
+    if routing.district is None:
+        logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": saved.category})
+    else:
+        logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": routing.district})
+        count("ComplaintsRouted", district=routing.district)
+    return saved
 
 
 def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry, sla_rules=None) -> Complaint:
-    """Idempotent. The queue message goes first: if saving then fails the retry sends it again, and a
-    duplicate in a district queue is harmless (a claim skips complaints no longer waiting), a lost one is not."""
+    """Idempotent. The queue messages go first: if saving then fails, the retry sends them again. A duplicate
+    in a district queue is harmless (a claim skips complaints no longer waiting), a lost one is not; the
+    acknowledgement carries a reply id made from the complaint's, so the replier posts it once. Saved first,
+    a router stopped before queueing its acknowledgement would leave the complaint routed and never answered."""
     complaint = store.get(complaint_id)
     if complaint.status != Status.NEW:
         return complaint
-    result, district = routing_of(complaint, registry)
-    if district:
-        queues.send(district_queue_name(district), district_message(complaint, district))
-    saved = save_routing(complaint, result, district, store, sla_rules)
-    acknowledge(saved, queues, registry)
-    return saved
+    routing = plan_routing(complaint, registry, sla_rules)
+    if routing.district:
+        queues.send(district_queue_name(routing.district), district_message(complaint, routing.district))
+    acknowledge(routing.after, queues, registry)
+    return save_routing(complaint, routing, store)
 
 
 def complaint_id_of(record_body: str) -> str:
@@ -94,11 +108,14 @@ def complaint_id_of(record_body: str) -> str:
 
 @dataclass
 class TriagedRecord:
-    """One record of a batch on its way: its complaint, as triaged, and its district (None: not actionable)."""
+    """One record of a batch on its way: its complaint and what routing it will save."""
     message_id: str
     complaint: Complaint
-    result: TriageResult
-    district: str | None
+    routing: Routing
+
+    @property
+    def district(self) -> str | None:
+        return self.routing.district
 
 
 class OutboundBuffer:
@@ -116,7 +133,7 @@ def _fail(failed: set[str], message_id: str, problem: str) -> None:
     failed.add(message_id)
 
 
-def _read_batch(records, store, registry: DistrictRegistry, failed: set[str]) -> list[TriagedRecord]:
+def _read_batch(records, store, registry: DistrictRegistry, sla_rules, failed: set[str]) -> list[TriagedRecord]:
     """One read for the whole batch. A complaint named twice is routed once: its first record stands for both."""
     wanted: dict[str, str] = {}
     for record in records:
@@ -133,7 +150,7 @@ def _read_batch(records, store, registry: DistrictRegistry, failed: set[str]) ->
             _fail(failed, message_id, f"complaint {complaint_id} is not stored")
         elif complaint.status == Status.NEW:
             try:
-                routings.append(TriagedRecord(message_id, complaint, *routing_of(complaint, registry)))
+                routings.append(TriagedRecord(message_id, complaint, plan_routing(complaint, registry, sla_rules)))
             except Exception:  # one complaint that triage cannot read must not fail its batch
                 logger().exception("routing failed", extra={"message_id": message_id})
                 failed.add(message_id)
@@ -157,12 +174,14 @@ def _send_district_messages(routings: list[TriagedRecord], queues, failed: set[s
     return [r for r in routings if r.message_id not in failed]
 
 
-def _acknowledge_saved(saved: list[tuple[str, Complaint]], queues, registry: DistrictRegistry,
-                       failed: set[str]) -> None:
+def _request_acknowledgements(routings: list[TriagedRecord], queues, registry: DistrictRegistry,
+                              failed: set[str]) -> list[TriagedRecord]:
+    """Before saving, as in route_complaint; a record whose acknowledgement SQS did not take is not saved."""
     buffer, senders = OutboundBuffer(), []
-    for message_id, complaint in saved:
+    for record in routings:
+        message_id = record.message_id
         try:
-            if acknowledge(complaint, buffer, registry):
+            if acknowledge(record.routing.after, buffer, registry):
                 senders.append(message_id)
         except Exception:  # this complaint's acknowledgement only: the others still go out
             logger().exception("acknowledgement failed", extra={"message_id": message_id})
@@ -174,23 +193,23 @@ def _acknowledge_saved(saved: list[tuple[str, Complaint]], queues, registry: Dis
         refused = range(len(senders))
     for position in refused:
         _fail(failed, senders[position], "acknowledgement not queued")
+    return [r for r in routings if r.message_id not in failed]
 
 
 def route_batch(records, store, queues, registry: DistrictRegistry, sla_rules=None) -> dict:
     """Route a batch with as few AWS requests as each step allows: one read for all, one send per district
-    queue, one save per complaint (its own transaction), one send for all acknowledgements. Each record still
+    queue, one send for all acknowledgements, one save per complaint (its own transaction). Each record still
     succeeds or fails on its own, and only failed ones are reported (retried, then DLQ'd). As in
-    route_complaint, a district message goes out before its complaint is saved as routed."""
+    route_complaint, the queue messages go out before the complaint is saved as routed."""
     records = list(records)
     failed: set[str] = set()
-    saved = []
-    for routing in _send_district_messages(_read_batch(records, store, registry, failed), queues, failed):
+    triaged_records = _read_batch(records, store, registry, sla_rules, failed)
+    for record in _request_acknowledgements(_send_district_messages(triaged_records, queues, failed), queues,
+                                            registry, failed):
         try:
-            saved.append((routing.message_id,
-                          save_routing(routing.complaint, routing.result, routing.district, store, sla_rules)))
+            save_routing(record.complaint, record.routing, store)
         except Exception:  # one bad complaint must not fail its batch: it is reported and retried alone
-            logger().exception("routing failed", extra={"message_id": routing.message_id})
-            failed.add(routing.message_id)
-    _acknowledge_saved(saved, queues, registry, failed)
+            logger().exception("routing failed", extra={"message_id": record.message_id})
+            failed.add(record.message_id)
     return {"batchItemFailures": [{"itemIdentifier": r.to_dict()["messageId"]} for r in records
                                   if r.to_dict()["messageId"] in failed]}

@@ -251,6 +251,11 @@ class ComplaintStore:
         return self._put_new({**reply_guard_key(reply_id), "type": "reply", "complaint_id": complaint_id,
                               "state": "sending", "claimed_at": at, **expiry(at, REPLY_CLAIM_DAYS)})
 
+    def reply_claim(self, reply_id: str) -> dict | None:
+        """The claim on one reply (`state`: sending | sent, `claimed_at`), or None if nobody holds it."""
+        item = self.table.get_item(Key=reply_guard_key(reply_id), ConsistentRead=True).get("Item")
+        return from_dynamo(item) if item else None
+
     def _put_new(self, item: dict) -> bool:
         """Put an item that must not exist yet; False if it already does."""
         from botocore.exceptions import ClientError
