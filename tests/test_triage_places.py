@@ -175,3 +175,14 @@ def test_a_weak_place_name_counts_in_a_profile_location():
 def test_a_weak_place_name_next_to_thane_or_kotwali_is_a_place():
     assert district("हमारे मोहल्ले में जुआ चलता है, कोतवाली बस्ती को बताया", mentions=("Uppolice",)) == "up-basti"
     assert district("jab se naya thanedar aaya h Begun thane me bina paise ke kaam nahi hota") == "rj-chittorgarh"
+
+
+def test_a_town_known_only_by_its_english_name_is_found_written_in_devanagari():
+    # GeoNames spells Nichlaul, Ringas and Atraulia in Latin letters only; posts write them in Hindi.
+    assert district("थाना निचलौल क्षेत्र में मेरी बाइक चोरी हो गई", mentions=("Uppolice",)) == "up-maharajganj"
+    assert district("रींगस में मेरी बाइक चोरी हो गई") == "rj-sikar"
+    assert district("अतरौलिया बाजार से मेरी बाइक चोरी हो गई", mentions=("Uppolice",)) == "up-azamgarh"
+
+
+def test_a_hindi_word_that_reads_like_a_town_in_latin_letters_is_not_that_town():
+    assert district("खेत में हिरण का शिकार हो रहा है") is None   # शिकार (hunting), not Sikar

@@ -22,12 +22,14 @@ from pathlib import Path
 
 from chalicelib.districts import District, DistrictRegistry, load_registry
 from chalicelib.triage.normalise import Text, analyse, fold, tokenize
+from chalicelib.triage.romanise import romanised_forms
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER = DATA / "gazetteer.json"
 CURATED = DATA / "places_curated.csv"
 
 FUZZY_MIN = 8  # shorter names are too close to each other (Raipur/Jaipur/Rampur) for typo matching
+ROMANISED_MIN = 5  # a Hindi word read in Latin letters matches a place of at least this many letters
 TAGGED_WEIGHT = 10  # a tagged district account outweighs any number of place names
 GEOTAG_MAX_KM = 45.0
 GEOTAG_TIE_KM = 2.0
@@ -57,8 +59,9 @@ WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "ko
               # बाप (father), रानी (a name), बाड़ी (बॉडी, a body), कोंच (कोच, a coach), पहाड़ी (hilly)
               "बस्ती", "काशी", "नगर", "बाप", "रानी", "बाड़ी", "कोंच", "पहाड़ी"}
 # English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi);
-# shikar (hunting) folds into Sikar, which is written so.
-NOT_PLACES = {"barely", "sandy", "shikar", "shikaar"}
+# shikar (hunting) folds into Sikar, which is written so. Hindi words read in Latin letters too:
+# शिकार (hunting) is Sikar, सालों (years) Salon in Raebareli, हराया (defeated) Harraiya.
+NOT_PLACES = {"barely", "sandy", "shikar", "shikaar", "शिकार", "सालों", "हराया"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana", "thane",
                  "kotwali", "chowki", "जिला", "जिले", "पुलिस", "शहर", "थाना", "थाने", "कोतवाली", "चौकी"}
 # Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
@@ -164,6 +167,8 @@ class Gazetteer:
                 support_only=(kind != "district" and _generic(key)) or joined in KOTWALI,
             )
         self.max_len = max(len(k) for k in self.places)
+        self.latin = {key: place for key, place in self.places.items()
+                      if all(k.isascii() for k in key) and len("".join(key)) >= ROMANISED_MIN}
         # One-letter typos of long romanised district names ("Hanumangad", "Sahjahanpur"): every name
         # with one letter deleted, kept only where it points to a single place.
         self.typos: dict[str, Place | None] = {}
@@ -216,6 +221,8 @@ class Gazetteer:
             if hit is None:
                 hit = self._typo(tokens[i])
             if hit is None:
+                hit = self._romanised(originals, i)
+            if hit is None:
                 i += 1
                 continue
             place, length = hit
@@ -226,6 +233,20 @@ class Gazetteer:
             spans.append((place, i, i + length))
             i += length
         return spans
+
+    def _romanised(self, originals: tuple[str, ...], i: int) -> tuple[Place, int] | None:
+        """A town written in Devanagari that the gazetteer knows only by its English name."""
+        forms = romanised_forms(originals[i])
+        if not forms:
+            return None
+        for length in range(min(self.max_len, len(originals) - i), 1, -1):
+            rest = [romanised_forms(o)[:1] for o in originals[i + 1:i + length]]
+            if all(rest) and (place := self.latin.get((forms[0], *(r[0] for r in rest)))):
+                return place, length
+        for form in forms:
+            if place := self.latin.get((form,)):
+                return place, 1
+        return None
 
     def _typo(self, token: str) -> tuple[Place, int] | None:
         if len(token) < FUZZY_MIN - 1 or not token.isascii() or token.isdigit():
