@@ -286,6 +286,12 @@ def test_no_function_can_use_the_district_dead_letter_queue(dev):
         assert denied or not pattern_allowed
 
 
+def test_roles_carry_no_managed_policy_beyond_their_inline_one(dev):
+    # AWSLambdaBasicExecutionRole, the usual one, would allow logs:CreateLogGroup on every resource.
+    assert [r["Properties"].get("ManagedPolicyArns") for r in resources(dev, "AWS::IAM::Role").values()] \
+        == [None] * len(FUNCTION_GRANTS)
+
+
 def test_functions_write_only_their_own_log_group_and_cannot_create_one(dev):
     for name, statements in allowed(dev).items():
         log_actions = actions_of(statements, "logs")
