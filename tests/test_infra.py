@@ -28,8 +28,9 @@ def templates(tmp_path_factory) -> dict[str, dict]:
     env.update(CDK_OUTDIR=str(out / "cdk.out"), AWS_EC2_METADATA_DISABLED="true",
                AWS_SHARED_CREDENTIALS_FILE=str(out / "none"), AWS_CONFIG_FILE=str(out / "none"),
                CDK_CONTEXT_JSON=json.dumps({"alarm_email": ALARM_EMAIL}))
-    subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=out, env=env, check=True,
-                   capture_output=True, timeout=180)
+    synth = subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=out, env=env,
+                           capture_output=True, text=True, timeout=180)
+    assert synth.returncode == 0, synth.stderr[-3000:]
     return {stage: json.loads((out / "cdk.out" / f"{stage}.template.json").read_text()) for stage in ("dev", "prod")}
 
 
