@@ -71,25 +71,30 @@ def sqs_handlers() -> list[SQSEventConfig]:
     return [source for source in app.app.event_sources if isinstance(source, SQSEventConfig)]
 
 
-def _string_attribute(name: str) -> dynamodb.Attribute:
-    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
-
-
 def _keys(key_schema: list[dict]) -> dict[str, dynamodb.Attribute]:
-    return {k["KeyType"]: _string_attribute(k["AttributeName"]) for k in key_schema}
+    """HASH and RANGE as CDK attributes: every key of the table is a string (table_definition)."""
+    return {k["KeyType"]: dynamodb.Attribute(name=k["AttributeName"], type=dynamodb.AttributeType.STRING)
+            for k in key_schema}
 
 
 class ComplaintDeskStack(cdk.Stack):
     def __init__(self, scope: Construct, stage: str, **kwargs) -> None:
         super().__init__(scope, stage, **kwargs)
         self.stage, settings = stage, STAGES[stage]
+        config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+        self.sender = config["environment_variables"]["SES_SENDER"]
         self.alarms = Alarms(self, "Alarms", self.node.try_get_context("alarm_email"))
         self.alarms.sla_breaches(float(self.node.try_get_context("sla_breach_alarm_threshold") or 0))
         self.table = self.make_table(f"{APP_NAME}-{stage}", settings)
         self.queues = self.make_queues()
-        config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-        self.sender = config["environment_variables"]["SES_SENDER"]
         ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(self.sender))
+        self.deploy_app(settings)
+        # The REST API takes its name from the app (the OpenAPI title Chalice writes) and its stage from config.
+        self.alarms.api_server_errors(APP_NAME, config["stages"][stage]["api_gateway_stage"])
+        cdk.CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn)
+
+    def deploy_app(self, settings: StageSettings) -> None:
+        """The Chalice app; each function with its name, its own role, its log group and its alarms."""
         roles = {name: self.function_role(name, grants) for name, grants in FUNCTION_GRANTS.items()}
         chalice = Chalice(self, "Desk", source_dir=str(ROOT), stage_config={
             "environment_variables": self.environment(), "lambda_memory_size": MEMORY_MB,
@@ -98,15 +103,12 @@ class ComplaintDeskStack(cdk.Stack):
             "manage_iam_role": False, "iam_role_arn": roles["api_handler"].role_arn})
         for name, logical_id in app_functions().items():
             function = chalice.get_resource(logical_id)
-            function.add_property_override("FunctionName", function_name(stage, name))
+            function.add_property_override("FunctionName", function_name(self.stage, name))
             function.add_property_override("Role", roles[name].role_arn)
             function.node.add_dependency(self.log_group(name, logical_id, settings))
-            self.alarms.function_failures(function_name(stage, name), logical_id)
-        # The REST API takes its name from the app (the OpenAPI title Chalice writes) and its stage from config.
-        self.alarms.api_server_errors(APP_NAME, config["stages"][stage]["api_gateway_stage"])
+            self.alarms.function_failures(function_name(self.stage, name), logical_id)
         for handler in sqs_handlers():
             self.report_batch_item_failures(chalice, handler, self.queues[handler.queue])
-        cdk.CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn)
 
     def log_group(self, name: str, logical_id: str, settings: StageSettings) -> logs.LogGroup:
         """Made here, before its function: Chalice's own `log_retention_in_days` names the API handler's

@@ -272,7 +272,8 @@ def test_digests_and_the_authorizer_cannot_touch_any_queue(dev):
 
 
 def test_only_the_api_can_claim_from_district_queues_and_only_routers_consume_pipeline_queues(dev):
-    receivers = {name for name, statements in allowed(dev).items() if "sqs:ReceiveMessage" in actions_of(statements, "sqs")}
+    receivers = {name for name, statements in allowed(dev).items()
+                 if "sqs:ReceiveMessage" in actions_of(statements, "sqs")}
     assert receivers == {"api_handler", "route_complaints", "send_replies"}
     assert "sqs:ChangeMessageVisibility" not in actions_of(allowed(dev)["route_complaints"], "sqs")
 
@@ -282,7 +283,8 @@ def test_no_function_can_use_the_district_dead_letter_queue(dev):
     roles = resources(dev, "AWS::IAM::Role")
     for props in functions(dev).values():
         statements = roles[props["Role"]["Fn::GetAtt"][0]]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-        pattern_allowed = any("desk-district-*" in json.dumps(s["Resource"]) for s in statements if s["Effect"] == "Allow")
+        pattern_allowed = any("desk-district-*" in json.dumps(s["Resource"])
+                              for s in statements if s["Effect"] == "Allow")
         denied = any(s["Effect"] == "Deny" and s["Resource"] == dlq for s in statements)
         assert denied or not pattern_allowed
 
@@ -314,7 +316,8 @@ def test_every_dead_letter_queue_has_an_alarm_on_any_message(dev):
 
 
 def test_every_function_has_an_errors_and_a_throttles_alarm(dev):
-    watched = {(a["MetricName"], a["Dimensions"][0]["Value"]) for a in alarms(dev) if a.get("Namespace") == "AWS/Lambda"}
+    watched = {(a["MetricName"], a["Dimensions"][0]["Value"])
+               for a in alarms(dev) if a.get("Namespace") == "AWS/Lambda"}
     names = [props["FunctionName"] for props in functions(dev).values()]
     assert watched == {(metric, name) for metric in ("Errors", "Throttles") for name in names}
 

@@ -162,7 +162,8 @@ def test_every_table_and_email_grant_is_used_in_the_day(day_recorded):
     unused = {}
     for function, grants in FUNCTION_GRANTS.items():
         used = day_recorded.get(function, set())
-        unused[function] = ([action for action in grants.table if (action, "table") not in used]
-                            + [f"{QUERY} index/{index}" for index in grants.indexes if (QUERY, f"index/{index}") not in used]
-                            + [action for action in EMAIL if grants.emails and (action, "the desk's sender") not in used])
+        unused[function] = (
+            [action for action in grants.table if (action, "table") not in used]
+            + [f"{QUERY} index/{index}" for index in grants.indexes if (QUERY, f"index/{index}") not in used]
+            + [action for action in EMAIL if grants.emails and (action, "the desk's sender") not in used])
     assert unused == {function: [] for function in FUNCTION_GRANTS}
