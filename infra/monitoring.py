@@ -41,6 +41,12 @@ class Alarms(Construct):
         self._above(f"{to_cfn_resource_name(name)}NotEmpty", dlq.metric_approximate_number_of_messages_visible(
             period=FIVE_MINUTES, statistic="Maximum"), 0, f"Messages parked in {name}: inspect, fix, then replay")
 
+    def waiting_too_long(self, queue: sqs.Queue, name: str, seconds: int) -> None:
+        """A queue its Lambda reads but does not keep up with (event source disabled, function failing or
+        throttled): complaints wait unrouted or unanswered while no message has yet reached a DLQ."""
+        self._above(f"{to_cfn_resource_name(name)}Waiting", queue.metric_approximate_age_of_oldest_message(
+            period=FIVE_MINUTES, statistic="Maximum"), seconds, f"A message has waited over {seconds} s in {name}")
+
     def sla_breaches(self, threshold: float) -> None:
         dimensions = ", ".join(SLA_BREACH_DIMENSIONS)
         query = f"SELECT SUM({SLA_BREACHES}) FROM SCHEMA({METRICS_NAMESPACE}, {dimensions})"

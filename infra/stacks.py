@@ -109,6 +109,8 @@ class ComplaintDeskStack(cdk.Stack):
             self.alarms.function_failures(function_name(self.stage, name), logical_id)
         for handler in sqs_handlers():
             self.report_batch_item_failures(chalice, handler, self.queues[handler.queue])
+            # The shortest first-response window (misinformation) is five minutes.
+            self.alarms.waiting_too_long(self.queues[handler.queue], handler.queue, seconds=300)
 
     def log_group(self, name: str, logical_id: str, settings: StageSettings) -> logs.LogGroup:
         """Made here, before its function: Chalice's own `log_retention_in_days` names the API handler's

@@ -315,6 +315,12 @@ def test_every_dead_letter_queue_has_an_alarm_on_any_message(dev):
     assert watched == {logical_id(dev, "AWS::SQS::Queue", name) for name in dlq_names()}
 
 
+def test_queues_read_by_lambda_alarm_when_a_message_waits_five_minutes(dev):
+    watched = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0]: a["Threshold"] for a in alarms(dev)
+               if a.get("MetricName") == "ApproximateAgeOfOldestMessage"}
+    assert watched == {logical_id(dev, "AWS::SQS::Queue", name): 300 for name in ("desk-routing", "desk-outbound")}
+
+
 def test_every_function_has_an_errors_and_a_throttles_alarm(dev):
     watched = {(a["MetricName"], a["Dimensions"][0]["Value"])
                for a in alarms(dev) if a.get("Namespace") == "AWS/Lambda"}
