@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from local.fault_run import (POISON_MARKER, RunnerProcess, deliver_with_kills, generate, pipeline_urls,  # noqa: E402
-                             reconcile, replay_routing_dlq, wait_until_drained)
+from local.fault_run import (POISON_MARKER, STACK_ENV, RunnerProcess, deliver_with_kills, generate,  # noqa: E402
+                             pipeline_urls, reconcile, replay_routing_dlq, wait_until_drained)
 from local.stack_process import running_stack  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     fault_env = {"FAULT_RATE": str(args.fault_rate), "FAULT_SEED": str(args.seed), "FAULT_DEADLINE_SECONDS": "3",
                  "FAULT_POISON_MARKER": POISON_MARKER}
     started = time.perf_counter()
-    with running_stack(logs / "stack.log", extra_env={"LOCAL_RUNNER": "external", "VISIBILITY_SCALE": "0.05"}) as stack:
+    with running_stack(logs / "stack.log", extra_env=STACK_ENV) as stack:
         runner = RunnerProcess(stack, logs / "runner.log", fault_env).start()
         try:
             statuses = deliver_with_kills(stack, runner, deliveries, args.kills, args.concurrency)
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
               "seconds_total": round(time.perf_counter() - started, 1), "kills": runner.kills,
               "faults_injected": dict(runner.faults_injected()), "before_replay": before.summary(),
               "replayed": replayed, "after_replay": after.summary(),
-              "balances": before.balances() and after.balances(), "logs": str(logs)}
+              "balances": before.balances() and after.balances(), "not_acknowledged": after.not_acknowledged, "logs": str(logs)}
     print(json.dumps(report, indent=2))
     return 0
 

@@ -128,6 +128,12 @@ def send_all(api: str, deliveries: list[Delivery], concurrency: int = 8) -> Coun
         return Counter(status for status, _ in pool.map(lambda d: post(api, d), deliveries))
 
 
+# With the stack's visibility timeouts scaled to 3 s (VISIBILITY_SCALE=0.05), one reply attempt is held to 2 s:
+# a claim older than that belongs to an attempt that stopped (chalicelib/replies.py:settle_taken_claim).
+RUNNER_TIMING = {"REPLY_TIME_RESERVE_MS": "2000", "REPLY_RETRY_BUDGET_SECONDS": "1", "PLATFORM_TIMEOUT_SECONDS": "0.5"}
+STACK_ENV = {"LOCAL_RUNNER": "external", "VISIBILITY_SCALE": "0.05"}
+
+
 class RunnerProcess:
     """`python -m local.runner` beside a stack started with LOCAL_RUNNER=external; killed and restarted at will."""
 
@@ -138,7 +144,7 @@ class RunnerProcess:
 
     def start(self, with_faults: bool = True) -> RunnerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAULT_")) and k != "APP_STAGE"}
-        env.update({"RATE_SCALE": "0.1", **(self.fault_env if with_faults else {})})
+        env.update({"RATE_SCALE": "0.1", **RUNNER_TIMING, **(self.fault_env if with_faults else {})})
         if "FAULT_SEED" in env:   # each restart fails other invocations than the one before
             env["FAULT_SEED"] = str(int(env["FAULT_SEED"]) + self.kills)
         with open(self.log, "a") as out:
@@ -242,11 +248,11 @@ class Reconciliation:
     routed_events_not_one: list = field(default_factory=list)
     missing_from_district_queue: list = field(default_factory=list)
     district_duplicates: int = 0        # extra district messages (a claim skips them)
-    replies_expected: int = 0           # acknowledgements and likes the router asked for
-    replied_once: int = 0
-    replied_twice: list = field(default_factory=list)
-    not_replied: list = field(default_factory=list)
-    reply_uncertain: int = 0            # audited as uncertain: the desk is told to check
+    acknowledgements_expected: int = 0  # one per routed complaint
+    acknowledged_once: int = 0          # posted once at the platform (stand-in's record)
+    acknowledgement_uncertain: int = 0  # not posted, audited reply_uncertain: the desk is told to check
+    not_acknowledged: list = field(default_factory=list)
+    replied_twice: list = field(default_factory=list)   # any complaint answered twice (acknowledgement or like)
     poison_in_dlq: int = 0              # routing DLQ messages that name no stored complaint
     outbound_dlq: int = 0
 
@@ -319,33 +325,21 @@ def reconcile(stack, deliveries: list[Delivery], statuses: Counter) -> Reconcili
             result.in_routing_dlq += 1
         else:
             result.unaccounted.append(cid)
-        if status in ("ROUTED", "NOT_ACTIONABLE") and _reply_asked(complaint):
-            result.replies_expected += 1
-            target = ("dm-to:" + complaint["author_id"]) if complaint.get("kind") == "dm" and complaint["platform"] == "x" \
-                else complaint["external_id"]
-            sent = replies[target]
-            if sent == 1:
-                result.replied_once += 1
-            elif sent > 1:
-                result.replied_twice.append(cid)
-            elif events[(cid, "reply_uncertain")]:
-                result.reply_uncertain += 1
-            else:
-                result.not_replied.append(cid)
+        target = ("dm-to:" + complaint["author_id"]) if complaint["kind"] == "dm" and complaint["platform"] == "x" \
+            else complaint["external_id"]
+        sent = replies[target]
+        if sent > 1:
+            result.replied_twice.append(cid)
+        if status == "ROUTED":   # every routed complaint is acknowledged (thanks may get a like: not counted)
+            result.acknowledgements_expected += 1
+            result.acknowledged_once += sent == 1
+            if sent == 0 and events[(cid, "reply_uncertain")]:
+                result.acknowledgement_uncertain += 1
+            elif sent == 0:
+                result.not_acknowledged.append({"id": cid, "platform": complaint["platform"],
+                                                "actions": sorted(a for (c, a) in events if c == cid)})
     result.poison_in_dlq = sum(n for key, n in routing_dlq.items() if key not in complaints)
     return result
-
-
-def _reply_asked(complaint: dict) -> bool:
-    """Whether the router asked for an acknowledgement or a like: routed complaints, and thanks a state likes."""
-    if complaint["status"] == "ROUTED":
-        return True
-    from chalicelib.acknowledgement import likes_thanks, load_templates
-    from chalicelib.model import Complaint
-    from chalicelib.store import from_dynamo
-
-    return likes_thanks(Complaint.from_dict(from_dynamo({k: v for k, v in complaint.items()
-                                                        if k in Complaint.__dataclass_fields__})), load_templates())
 
 
 # --- the run ---------------------------------------------------------------------------------------------------
