@@ -199,6 +199,12 @@ def test_secrets_are_ssm_parameters_of_the_stage_never_values(templates):
                                                                      ssm_parameter_name(stage, secret))
 
 
+def test_every_function_runs_as_its_stage_so_prod_never_falls_back_to_dev_secrets(templates):
+    # chalicelib/settings.py gives dev defaults for missing secrets in dev stages only.
+    assert {stage: {props["Environment"]["Variables"]["APP_STAGE"] for props in functions(t).values()}
+            for stage, t in templates.items()} == {"dev": {"dev"}, "prod": {"prod"}}
+
+
 def test_every_function_has_a_log_group_kept_two_weeks_in_dev_and_a_year_in_prod(templates):
     for stage, days in (("dev", 14), ("prod", 365)):
         groups = {g["LogGroupName"]: g["RetentionInDays"] for g in properties(templates[stage], "AWS::Logs::LogGroup")}
