@@ -10,7 +10,6 @@ import pytest
 
 from chalicelib.resources import (DISTRICT_DLQ, EXPIRY_ATTRIBUTE, dlq_names, queue_specs, table_definition)
 from infra.permissions import FUNCTION_GRANTS
-from infra.stacks import SECRETS, ssm_parameter_name
 
 pytestmark = pytest.mark.slow
 
@@ -189,6 +188,8 @@ def test_queue_handlers_report_partial_batch_failures(dev):
 
 
 def test_secrets_are_ssm_parameters_of_the_stage_never_values(templates):
+    from infra.stacks import SECRETS, ssm_parameter_name   # starts Node (jsii): only in the one test that needs it
+
     for stage, template in templates.items():
         parameters = template["Parameters"]
         for props in functions(template).values():
