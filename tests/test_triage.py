@@ -651,3 +651,26 @@ def test_a_sexual_offence_against_a_child_is_a_pocso_emergency():
 def test_a_seventeen_year_old_who_has_not_come_back_is_a_missing_child():
     result = rj("My son studying in Kota has not answered calls since last night. He is 17. Please help us.")
     assert (result.category, result.priority) == ("missing_child", "P1")
+
+
+def test_a_refusal_to_register_the_fir_is_the_complaint_whatever_the_crime():
+    assert up("SHO Bhinga ne meri bike chori ki FIR likhne se mana kiya, bole compromise kar lo").category \
+        == "police_misconduct_corruption"
+
+
+def test_a_threat_to_kill_is_intimidation_not_murder():
+    result = rj("padosi ne meri zameen pe deewar bana li aur bolta h jaan se maar dunga")
+    assert result.group == "disputes_threats"
+
+
+def test_a_leopard_that_carries_off_a_goat_is_wildlife_not_a_kidnapping():
+    assert rj("kheto me tendua aa gya h gaon me bakri utha le gya, abhi bhi jhadi me h").group == "animal"
+
+
+def test_acid_thrown_on_cows_is_cruelty_to_animals():
+    assert rj("बूंदी में कोई गायों पर तेजाब डालकर घायल कर रहा है, तीन गायें घायल मिलीं").category == "cruelty_to_animals"
+
+
+def test_a_katta_in_a_robbery_makes_it_an_armed_robbery_not_illegal_arms():
+    result = up("Budaun me kal raat lootpat - 4 badmash tamanche ke saath ghar me ghuse, zewar loot le gaye")
+    assert result.group == "property_crime"

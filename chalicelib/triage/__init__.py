@@ -140,7 +140,7 @@ def _triage(post: TriageInput) -> TriageResult:
     c = category(cat)
     reason = reasons.get(cat)
     if c.actionable:
-        refined = _refine(cat, flags, words, child, scores)
+        refined = _refine(cat, flags, words, child, scores, ages)
         if refined != cat:
             reason = f"{reason or 'no keyword'} -> {cat}, refined"
             cat, c = refined, category(refined)
@@ -277,6 +277,10 @@ def _promotion(spam: float, top: float, flags: set[str]) -> bool:
     return spam >= top + 2 and not flags & {"harm", "complaint", "request", "followup"}
 
 
+ARMED_CRIMES = {"robbery_dacoity", "criminal_intimidation", "extortion_ransom", "burglary_housebreaking",
+                "chain_snatching", "assault_hurt"}
+WILD_ANIMAL_LOOKALIKES = {"kidnapping_abduction", "road_accident", "assault_hurt", "murder", "attempt_to_murder",
+                          "general_emergency_sos", "missing_child", "child_abuse_cruelty"}
 POLICE_AS_ACCUSED = {"assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
                      "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
 ARMED_P1 = {"assault_hurt", "family_neighbour_dispute", "domestic_violence", "caste_atrocity"}
@@ -284,7 +288,29 @@ IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "
                   "child_abuse_cruelty", "dowry_harassment"}
 
 
-def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dict[str, float]) -> str:
+def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dict[str, float],
+            ages: list[int]) -> str:
+    if "fir_refused" in flags and category(cat).group != "police_conduct":
+        # "Bike stolen, and the thana will not write the FIR": the complaint is the refusal.
+        return "police_misconduct_corruption"
+    if cat in ("murder", "attempt_to_murder") and "threat_future" in flags:
+        return "criminal_intimidation"  # "maar dunga": a threat, not a killing
+    if "wild_animal" in flags and cat in WILD_ANIMAL_LOOKALIKES:
+        return "stray_animals_wildlife"  # a leopard that carried off a goat is no kidnapper
+    if "animal_victim" in flags and cat in ("acid_attack", "assault_hurt", "attempt_to_murder"):
+        return "cruelty_to_animals"
+    if "water" in flags and cat in ("missing_child", "missing_person"):
+        return "fire_disaster_rescue"  # gone under at the ghat: a rescue, not a search
+    if cat == "firing_illegal_arms" and "shots" not in flags:
+        # A katta held in a robbery or a threat: the crime is the category, the weapon its danger.
+        others = [k for k in scores if k in ARMED_CRIMES]
+        if others:
+            flags.add("weapon")
+            return max(others, key=lambda k: (scores[k], -_tie_order()[k]))
+    if cat == "assault_hurt" and "spouse_actor" in flags:
+        return "domestic_violence"  # beaten by her husband or in-laws
+    if cat == "missing_child" and ages and min(ages) >= 18:
+        return "missing_person"
     if cat == "rash_drunk_driving" and ("injury" in flags or "road_accident" in scores):
         return "road_accident"  # the speeding car that ran people over is an accident report
     if cat in POLICE_AS_ACCUSED and "police_agent" in flags:
@@ -334,7 +360,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "lost child found alone"
     if c.id in ("illegal_liquor", "dowry_harassment") and injury:
         return "P1", "lives at risk"
-    if c.group == "animal" and (danger and child or c.id == "stray_animals_wildlife" and injury):
+    wild_now = c.id == "stray_animals_wildlife" and "wild_animal" in flags and (danger or child)
+    if c.group == "animal" and (danger and child or c.id == "stray_animals_wildlife" and injury or wild_now):
         return "P1", "animal attack on people"
     if c.id == "rumour_fake_news" and "unrest" in flags:
         return "P1", "misinformation that can cause unrest"

@@ -52,7 +52,7 @@ DEV_SUFFIXES = ("ियो", "िया", "ाओ", "ाए", "ाइ", "ो", "
 
 # SMS spellings of Hinglish, expanded before folding ("fir nhi likh rhe" = "fir nahi likh rahe").
 ABBREVIATIONS = {
-    "nhi": "nahi", "nai": "nahi", "nahin": "nahi", "rha": "raha", "rhi": "rahi", "rhe": "rahe",
+    "nhi": "nahi", "nai": "nahi", "ni": "nahi", "nahin": "nahi", "rha": "raha", "rhi": "rahi", "rhe": "rahe",
     "kr": "kar", "krke": "karke", "krta": "karta", "krti": "karti", "krte": "karte", "krna": "karna",
     "h": "hai", "hn": "hain", "gya": "gaya", "gyi": "gayi", "gye": "gaye", "ghr": "ghar", "ldka": "ladka",
     "ldki": "ladki", "ldke": "ladke", "ldkiyon": "ladkiyon", "phn": "phone",
