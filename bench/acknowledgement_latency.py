@@ -1,6 +1,6 @@
 """From a signed WhatsApp message to its acknowledgement at the platform stand-in, over the real local stack
 (webhook → store → routing queue → router → outbound queue → replier → stand-in). Prints figures.
-Absolute numbers are for a 2-core machine with moto and the local runner's 0.5 s idle poll, not AWS."""
+Absolute numbers are for a 2-core machine with moto and the local runner's long polling, not AWS."""
 import json
 import statistics
 import sys

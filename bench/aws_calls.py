@@ -64,7 +64,8 @@ def desk_clients() -> list:
 @contextlib.contextmanager
 def counting_aws_calls(clients=None):
     counter = AwsCalls()
-    hooks = [("before-parameter-build", counter.parameters), ("before-call", counter.before_call), ("before-send", counter.before_send),
+    hooks = [("before-parameter-build", counter.parameters), ("before-call", counter.before_call),
+             ("before-send", counter.before_send),
              ("after-call", counter.after_call), ("after-call-error", counter.after_call)]
     clients = desk_clients() if clients is None else clients
     for client in clients:

@@ -18,7 +18,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
                    "APP_STAGE": "test", "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"})
 
-COMPLAINTS = 50_000
+COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", 50_000))
 DAYS = 28
 FIRST_DAY = date(2026, 10, 26)
 ACTIONABLE_SHARE = 0.23          # UP's seed figure: 127,652 of 561,460 tweets were actionable
@@ -61,7 +61,7 @@ def lifecycle(number: int, rng: random.Random, districts: list[str], categories:
     return states
 
 
-def counter_items() -> tuple[dict, int]:
+def counter_items(complaints: int) -> tuple[dict, int]:
     """Apply every change's actions in memory (ADD sums, Put, Delete) and return the resulting items."""
     from chalicelib.analytics_table import change_actions
     from chalicelib.districts import load_registry
@@ -73,7 +73,7 @@ def counter_items() -> tuple[dict, int]:
     weights = [1 / (rank + 1) for rank in range(len(actionable))]      # a few categories dominate, as in life
     items: dict[tuple[str, str], dict] = {}
     changes = 0
-    for number in range(COMPLAINTS):
+    for number in range(complaints):
         states = lifecycle(number, rng, districts, actionable, weights)
         for before, after in zip([None] + states[:-1], states):
             changes += 1
@@ -93,7 +93,8 @@ def counter_items() -> tuple[dict, int]:
     return items, changes
 
 
-def main() -> int:
+def measure(complaints: int = COMPLAINTS) -> dict:
+    """Counter items of `complaints` complaints over DAYS days in a table, then a daily and a shift digest."""
     from moto import mock_aws
 
     from chalicelib import wiring
@@ -102,7 +103,7 @@ def main() -> int:
     from chalicelib.resources import create_resources
 
     started = time.perf_counter()
-    items, changes = counter_items()
+    items, changes = counter_items(complaints)
     counted = time.perf_counter() - started
     with mock_aws():
         import boto3
@@ -124,16 +125,28 @@ def main() -> int:
         run = send_digest("rj", period, analytics, wiring.mailer(), period.end + timedelta(hours=8),
                           settings.digest_breaches_shown)
         built = time.perf_counter() - built
-        shift = send_digest("rj", shift_ending(period.start + timedelta(hours=14), settings.digest_shift_start_hours_ist),
-                            wiring.analytics(), wiring.mailer(), period.end, settings.digest_breaches_shown)
-    day_items = sum(1 for k in items if k[0] == f"AGG#rj#{busiest}")
-    print(f"complaints                 {COMPLAINTS:>8,} over {DAYS} days ({changes:,} changes counted in {counted:.1f} s)")
-    print(f"counter + breach items     {len(items):>8,} (written in {written:.1f} s)")
-    print(f"digest day                 {busiest} (the day with most counter items: {day_items})")
-    print(f"items read by the digest   {run.items_read:>8,} (target < {READ_TARGET:,})")
-    print(f"items read by a shift one  {shift.items_read:>8,} ({shift.period}: hourly items, this and the previous shift)")
-    print(f"digest built and sent in   {built * 1000:>8.0f} ms, to {len(run.recipients)} addresses")
-    return 0 if run.sent and shift.sent and max(run.items_read, shift.items_read) < READ_TARGET else 1
+        shift_period = shift_ending(period.start + timedelta(hours=14), settings.digest_shift_start_hours_ist)
+        shift = send_digest("rj", shift_period, wiring.analytics(), wiring.mailer(), period.end,
+                            settings.digest_breaches_shown)
+    return {"complaints": complaints, "days": DAYS, "changes": changes, "counted_s": round(counted, 1),
+            "counter_and_breach_items": len(items), "written_s": round(written, 1), "digest_day": busiest,
+            "day_items": sum(1 for k in items if k[0] == f"AGG#rj#{busiest}"),
+            "daily_items_read": run.items_read, "shift_items_read": shift.items_read, "shift_period": str(shift.period),
+            "built_ms": round(built * 1000), "recipients": len(run.recipients), "read_target": READ_TARGET,
+            "ok": bool(run.sent and shift.sent and max(run.items_read, shift.items_read) < READ_TARGET)}
+
+
+def main() -> int:
+    f = measure()
+    print(f"complaints                 {f['complaints']:>8,} over {f['days']} days ({f['changes']:,} changes counted "
+          f"in {f['counted_s']:.1f} s)")
+    print(f"counter + breach items     {f['counter_and_breach_items']:>8,} (written in {f['written_s']:.1f} s)")
+    print(f"digest day                 {f['digest_day']} (the day with most counter items: {f['day_items']})")
+    print(f"items read by the digest   {f['daily_items_read']:>8,} (target < {READ_TARGET:,})")
+    print(f"items read by a shift one  {f['shift_items_read']:>8,} ({f['shift_period']}: hourly items, this and the "
+          "previous shift)")
+    print(f"digest built and sent in   {f['built_ms']:>8.0f} ms, to {f['recipients']} addresses")
+    return 0 if f["ok"] else 1
 
 
 if __name__ == "__main__":

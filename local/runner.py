@@ -67,6 +67,9 @@ def call_handler(handler, event, context):
     return handler(event, context)
 
 
+LONG_POLL_SECONDS = 1   # short, so that stop() ends a poller within a second
+
+
 class LocalRunner:
     def __init__(self, app_module: str = "app", poll_seconds: float = 0.5, region: str = "ap-south-1",
                  rate_scale: float = 1.0, invoke=call_handler):
@@ -89,10 +92,10 @@ class LocalRunner:
     def schedules(self) -> list[ScheduledEventConfig]:
         return [s for s in self.app.event_sources if isinstance(s, ScheduledEventConfig)]
 
-    def poll_queue(self, config: SQSEventConfig, queues) -> int:
+    def poll_queue(self, config: SQSEventConfig, queues, wait_seconds: int = 0) -> int:
         url = queues.url(config.queue)
         messages = queues.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(config.batch_size, 10),
-                                              AttributeNames=["All"]).get("Messages", [])
+                                              AttributeNames=["All"], WaitTimeSeconds=wait_seconds).get("Messages", [])
         if not messages:
             return 0
         arn = f"arn:aws:sqs:{self.region}:123456789012:{config.queue}"
@@ -136,24 +139,29 @@ class LocalRunner:
                  "detail": {}}
         return self.handler(config)(event, LambdaContext(config.name, aws_request_id=str(uuid.uuid4())))
 
-    def run_once(self, queues) -> int:
-        handled = sum(self.poll_queue(config, queues) for config in self.sqs_sources())
+    def fire_due_schedules(self) -> None:
         for config in self.due_schedules(time.time()):
             try:
                 self.fire(config)
             except Exception as exc:
                 print(f"[runner] schedule {config.name} raised {exc!r}", flush=True)
-        return handled
 
-    def run_forever(self, queues) -> None:
+    def poll_forever(self, config: SQSEventConfig, queues) -> None:
+        """One queue's poller, long polling like Lambda's: a message is handed over as it arrives, and a busy
+        queue (replies waiting on a platform) never delays another's."""
         while not self._stop.is_set():
             try:
-                handled = self.run_once(queues)
+                self.poll_queue(config, queues, wait_seconds=LONG_POLL_SECONDS)
             except Exception as exc:  # moto restarting or a queue missing: keep the loop alive
-                print(f"[runner] poll failed: {exc!r}", flush=True)
-                handled = 0
-            if not handled:
+                print(f"[runner] poll of {config.queue} failed: {exc!r}", flush=True)
                 self._stop.wait(self.poll_seconds)
+
+    def run_forever(self, queues) -> None:
+        for config in self.sqs_sources():
+            threading.Thread(target=self.poll_forever, args=(config, queues), daemon=True).start()
+        while not self._stop.is_set():
+            self.fire_due_schedules()
+            self._stop.wait(self.poll_seconds)
 
     def stop(self) -> None:
         self._stop.set()

@@ -39,7 +39,8 @@ def test_router_reads_a_batch_of_ten_in_one_request(client, routing_messages):
 
 def test_router_sends_one_district_request_per_district_queue_and_one_for_all_acknowledgements(
         client, routing_messages, queues):
-    bodies = routing_messages([JODHPUR_THEFT.format(i) for i in range(6)] + ["@PoliceRajasthan Ajmer me mobile chori"] * 4)
+    ajmer = [f"@PoliceRajasthan Ajmer me mobile chori ({i})" for i in range(4)]
+    bodies = routing_messages([JODHPUR_THEFT.format(i) for i in range(6)] + ajmer)
     with counting_aws_calls() as calls:
         invoke_router(client, *bodies)
     assert calls.count("sqs.SendMessageBatch") == 3   # rj-jodhpur, rj-ajmer, desk-outbound
