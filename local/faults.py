@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 WRITES = frozenset({"add_new", "update", "add_event", "claim_reply", "release_reply", "record_reply_sent", "send",
                     "send_batch"})
@@ -63,7 +63,6 @@ class Invocation:
     fault_kind: str
     writes: int = 0
     abandoned: bool = False
-    injected: list[str] = field(default_factory=list)
 
 
 class FaultInjector:
@@ -131,7 +130,6 @@ class FaultInjector:
             invocation.writes += 1
             self.reach(f"after write {invocation.writes}")
         return result
-
 
     def poisoned(self, read):
         """The router's read of complaints with the poison marker fails (one) or misses them (a batch read)."""
