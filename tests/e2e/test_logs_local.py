@@ -1,5 +1,6 @@
 """The local stack's log (moto, chalice local, the runner, the desk's own lines) holds no secret, no officer
-password and no token, after the flows that use each of them."""
+password and no token from the flows that use each of them: login, API calls, signed webhooks, Meta's
+subscription check, and replies to the platforms with their tokens."""
 import json
 import urllib.request
 
@@ -23,6 +24,9 @@ def get(url: str, token: str | None = None) -> int:
 
 
 def test_the_stack_log_holds_no_secret_password_or_token(local_stack):
+    # From here on: the banner prints the demo logins' password on purpose (docs/officer-desk.md), and the
+    # fuzz tests send requests whose query strings may hold any string of the code, secrets' dev values included.
+    start = local_stack.log.stat().st_size
     token = demo_token(local_stack.api, "jaipur-1")
     assert get(f"{local_stack.api}/api/me", token) == 200
     assert get(f"{local_stack.api}/api/me", token[:-3] + "abc") in (401, 403)
@@ -44,7 +48,7 @@ def test_the_stack_log_holds_no_secret_password_or_token(local_stack):
         return event["id_str"] in sent and message["id"] in sent
 
     local_stack.wait_until(acknowledged, timeout=30)
-    # The banner before READY prints the demo logins' password on purpose (docs/officer-desk.md): not a log line.
-    logged = local_stack.log.read_text().split("\nREADY\n", 1)[1]
+    logged = local_stack.log.read_bytes()[start:].decode("utf-8", errors="replace")
+    assert "POST /webhooks/meta" in logged     # the lines of this test's requests are there
     known = {**DEV_SECRETS, "demo password": DEMO_PASSWORD, "token": token, "token signature": token.rsplit(".", 1)[1]}
     assert [name for name, value in known.items() if value in logged] == []
