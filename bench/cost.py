@@ -88,7 +88,7 @@ def estimate(inprocess: dict) -> dict:
     scenarios = inprocess["scenarios"]
     cpu_scale = 1769 / memory_mb        # Lambda: one full vCPU at 1,769 MB, proportionally less below
     paths = {"routed and acknowledged (10 district queues per batch)": (scenarios["ten_districts"], True),
-             "not actionable (thanks, no reply)": (scenarios["not_actionable"], False)}
+             "not actionable (an opinion: no reply)": (scenarios["not_actionable"], False)}
     result = {"prices": prices, "assumptions": ASSUMPTIONS, "notes": NOTES, "memory_mb": memory_mb, "paths": {}}
     for name, (scenario, routed) in paths.items():
         usage = path_usage(scenario, routed, memory_mb)

@@ -38,7 +38,8 @@ PLACES = ["Jodhpur", "Ajmer", "Udaipur", "Kota", "Bikaner", "Alwar", "Bharatpur"
 def texts(scenario: str, count: int) -> list[str]:
     """Complaints for a scenario: how many district queues a batch of ten spans decides the district sends."""
     if scenario == "not_actionable":
-        return [f"@PoliceRajasthan thank you so much for the quick help, great work! ({n})" for n in range(count)]
+        # An opinion: the most common kind of post that is not a complaint, and one the desk does not answer.
+        return [f"@PoliceRajasthan ye neta log sirf vote ke liye aate hain ({n})" for n in range(count)]
     spread = {"one_district": 1, "eight_districts": 8, "ten_districts": 10}[scenario]
     return [f"@PoliceRajasthan {PLACES[n % spread]} me Paota circle ke paas meri bike chori ho gayi, "
             f"kal raat ghar ke bahar se le gaye ({n})" for n in range(count)]

@@ -104,9 +104,9 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
          yes(per["ten_districts"]["webhook_requests"] <= 2)),
     ]
     for name, label in (("one_district", "1 district queue"), ("eight_districts", "8 district queues"),
-                        ("ten_districts", "10 district queues"), ("not_actionable", "not actionable")):
+                        ("ten_districts", "10 district queues"), ("not_actionable", "no district (not actionable)")):
         value = per[name]["to_district_queue_requests"]
-        rows.append((f"AWS requests per complaint, to the district queue, batches of 10 over {label}",
+        rows.append((f"AWS requests per complaint, webhook to district queue, batches of 10, {label}",
                      f"{value:.1f} (+{per[name]['acknowledgement_queue_requests']:.1f} ack send; "
                      f"Lambda poller {per[name]['lambda_poller_requests']:.1f})", "<= 4", yes(value <= 4)))
     rows += [
