@@ -3,7 +3,7 @@ concurrently to the local stack while 5% of router and replier invocations fail 
 the deadline) and the runner is killed mid-batch (SIGKILL) and restarted; complaints that hit a router bug and
 messages that are not routing messages at all wait in the DLQ until the fix and the documented replay.
 
-FAULT_DELIVERIES sets the size (default 400); bench/fault_injection.py runs the issue's 2,000 and prints the
+FAULT_DELIVERIES sets the size (default 300); bench/fault_injection.py runs the issue's 2,000 and prints the
 same reconciliation.
 """
 import os
@@ -34,7 +34,7 @@ class FaultRun:
         return self.faults_in(handler) + self.faults["abandoned at the deadline"] + self.runner.kills
 
 
-@pytest.fixture(scope="module", params=[int(os.environ.get("FAULT_DELIVERIES", 400))], ids=lambda n: f"{n}-deliveries")
+@pytest.fixture(scope="module", params=[int(os.environ.get("FAULT_DELIVERIES", 300))], ids=lambda n: f"{n}-deliveries")
 def run(request, tmp_path_factory):
     logs = tmp_path_factory.mktemp("faults")
     deliveries = generate(request.param, duplicate_share=0.2, seed=11, poisoned=POISONED)
