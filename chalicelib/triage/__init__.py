@@ -243,6 +243,8 @@ def _decide_category(scores: dict[str, float], flags: set[str], words: set[str],
     if best_act and "na_unrelated" in na and (weak or na["na_unrelated"] > top) and not request \
             and not first_person:
         return "na_unrelated"  # "saw the news of a protest in Lucknow" reports nothing
+    if best_act and "warning" in flags and not first_person and "particulars" not in flags:
+        return "na_unrelated"  # "Beware of thieves this festival season, share this": no report
     if best_act and "commentary" in flags and not first_person:
         # "Read about the Etah murder in the paper; hope they hang": an opinion on news, no report.
         return "na_unrelated"
@@ -309,6 +311,10 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
             return max(others, key=lambda k: (scores[k], -_tie_order()[k]))
     if cat == "assault_hurt" and "spouse_actor" in flags:
         return "domestic_violence"  # beaten by her husband or in-laws
+    if cat == "kidnapping_abduction" and "robbery_dacoity" in scores:
+        return "robbery_dacoity"  # a family tied up while the house is looted is a dacoity
+    if cat == "no_response_112" and "verification_services" in scores:
+        return "verification_services"  # "nobody came for my passport verification"
     if cat == "missing_child" and ages and min(ages) >= 18:
         return "missing_person"
     if cat == "rash_drunk_driving" and ("injury" in flags or "road_accident" in scores):
