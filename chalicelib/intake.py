@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
@@ -16,6 +17,7 @@ from chalicelib.sla_service import record_desk_reply
 from chalicelib.store import DuplicateComplaintError
 
 REQUEUE_UNROUTED_AFTER = timedelta(minutes=2)
+MAX_DELAY_SECONDS = 900   # SQS's limit for DelaySeconds
 
 
 class WebhookError(Exception):
@@ -100,10 +102,13 @@ def store_post(post: InboundPost, desk: DeskAccount, store, queues) -> tuple[str
                                             {"external_id": post.external_id, "desk_account": desk.handle}))
     except DuplicateComplaintError as duplicate:
         existing = store.get(duplicate.existing_id)
-        if existing.status == Status.NEW and parse_iso(existing.received_at) < utc_now() - REQUEUE_UNROUTED_AFTER:
-            # Stored by an earlier delivery that failed before queueing: the redelivery finishes the job.
-            # A recent one is most likely still in the routing queue, so a quick duplicate queues nothing.
-            queues.send(ROUTING_QUEUE, {"complaint_id": existing.id})
+        if existing.status == Status.NEW:
+            # The earlier delivery may have stopped between storing and queueing, and the 200 to this one ends
+            # the platform's retries: the router looks again once the first message has had its time. If that
+            # one routed it, this one finds it routed and does nothing; if it was never sent, this one routes it.
+            wait = parse_iso(existing.received_at) + REQUEUE_UNROUTED_AFTER - utc_now()
+            queues.send(ROUTING_QUEUE, {"complaint_id": existing.id},
+                        delay_seconds=min(MAX_DELAY_SECONDS, max(0, math.ceil(wait.total_seconds()))))
         return existing.id, False
     queues.send(ROUTING_QUEUE, {"complaint_id": complaint.id})
     count("ComplaintsReceived", platform=post.platform, state=desk.state)

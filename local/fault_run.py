@@ -99,7 +99,8 @@ def generate(count: int, duplicate_share: float = 0.2, seed: int = 0, poisoned: 
             texts[0] = f"{texts[0]} {POISON_MARKER}"
         originals.append(_x(platform, state, texts[0], number) if platform.startswith("x")
                          else _meta(platform, state, texts, number))
-    mixed = originals + [rng.choice(originals) for _ in range(count - len(originals))]
+    # Poisoned posts are sent once: a duplicate would ask the router for another (delayed) look at them.
+    mixed = originals + [rng.choice(originals[poisoned:]) for _ in range(count - len(originals))]
     rng.shuffle(mixed)
     return mixed
 

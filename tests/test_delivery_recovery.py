@@ -1,8 +1,10 @@
-"""A router or replier stopped half-way (a crash, a timeout) leaves nothing lost and nothing doubled for the retry.
+"""A webhook, router or replier stopped half-way (a crash, a timeout) leaves nothing lost and nothing doubled.
 
 Found by the fault-injection run (bench/fault_injection.py): acknowledgements were lost when the router stopped
 between saving a complaint as routed and queueing its acknowledgement, and when the replier stopped between
-claiming a reply and posting it (the claim then hid the reply from every retry, silently).
+claiming a reply and posting it (the claim then hid the reply from every retry, silently). Found reading the
+intake: a webhook stopped between storing a complaint and queueing it, redelivered within two minutes (X's
+first retries come after 3 s and 27 s), answered 200 and queued nothing, so the complaint stayed NEW for good.
 """
 import json
 from datetime import timedelta
@@ -17,6 +19,38 @@ from local.samples import tweet, x_delivery
 from tests.conftest import drain
 from tests.test_replies import outbound_event
 from tests.test_routing import routing_event
+
+
+class SendsFailingFirst:
+    """The real queues; the first send fails (SQS unreachable, or the Lambda stopped there). Records the sends."""
+
+    def __init__(self, queues):
+        self.queues, self.sends = queues, []
+
+    def send(self, queue_name, body, delay_seconds=0):
+        self.sends.append((queue_name, body, delay_seconds))
+        if len(self.sends) == 1:
+            raise ConnectionError("SQS did not answer")
+        return self.queues.send(queue_name, body, delay_seconds)
+
+
+def test_a_quick_redelivery_of_a_complaint_stored_but_never_queued_gets_it_routed(aws, store, queues, client):
+    from chalicelib import intake
+    from local.samples import signed_x_body
+
+    body, headers = signed_x_body(x_delivery(tweets=[tweet("@PoliceRajasthan Ajmer me chain snatching hui",
+                                                           tweet_id="9401")]), aws.x_consumer_secret)
+    flaky = SendsFailingFirst(queues)
+    with pytest.raises(ConnectionError):
+        intake.receive_webhook(wiring.x_webhook(), body, headers, store, flaky)
+    report = intake.receive_webhook(wiring.x_webhook(), body, headers, store, flaky)   # X's retry, 3 s later
+
+    complaint = store.find_by_external("x", "9401")
+    [_, (queue_name, message, delay)] = flaky.sends
+    assert report.duplicates == [complaint.id] and queue_name == "desk-routing"
+    assert 60 <= delay <= 120     # once the first message would have been routed
+    client.lambda_.invoke("route_complaints", routing_event(json.dumps(message)))
+    assert store.get(complaint.id).status == "ROUTED"
 
 
 class StoppedAround:
