@@ -18,7 +18,10 @@ from __future__ import annotations
 import os
 import random
 import threading
+import time
 from dataclasses import dataclass
+
+from local.runner import LambdaContext
 
 WRITES = frozenset({"add_new", "update", "add_event", "claim_reply", "release_reply", "record_reply_sent", "send",
                     "send_batch"})
@@ -65,6 +68,15 @@ class Invocation:
     abandoned: bool = False
 
 
+@dataclass
+class DeadlineContext(LambdaContext):
+    """The Lambda context with the time really left before the deadline, as handlers that budget time read it."""
+    deadline: float = 0.0   # time.monotonic() at the deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
 class FaultInjector:
     def __init__(self, plan: FaultPlan):
         self.plan = plan
@@ -83,6 +95,8 @@ class FaultInjector:
         if context.function_name not in self.plan.handlers:
             return handler(event, context)
         invocation = self.plan_invocation(context.function_name)
+        context = DeadlineContext(context.function_name, aws_request_id=context.aws_request_id,
+                                  deadline=time.monotonic() + self.plan.deadline_seconds)
         outcome: dict = {}
         finished = threading.Event()
 

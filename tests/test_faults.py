@@ -62,3 +62,12 @@ def test_handlers_not_named_in_the_plan_never_fail():
     result = injector.invoke(handler_sending_twice(FaultyAdapter(real, injector)), {}, LambdaContext("sla_sweep"))
 
     assert result == {"batchItemFailures": []} and len(real.sent) == 2
+
+
+def test_a_handler_reads_the_time_left_before_the_deadline():
+    injector = injector_failing("never", "exception")
+
+    left = injector.invoke(lambda event, context: context.get_remaining_time_in_millis(), {},
+                           LambdaContext("send_replies"))
+
+    assert 0 < left <= 200
