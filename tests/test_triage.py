@@ -674,3 +674,13 @@ def test_acid_thrown_on_cows_is_cruelty_to_animals():
 def test_a_katta_in_a_robbery_makes_it_an_armed_robbery_not_illegal_arms():
     result = up("Budaun me kal raat lootpat - 4 badmash tamanche ke saath ghar me ghuse, zewar loot le gaye")
     assert result.group == "property_crime"
+
+
+def test_someone_saying_they_will_end_their_life_makes_any_complaint_p1():
+    result = up("My brother is being blackmailed with a recorded video call, they want 50k. He just messaged that he will end his life")
+    assert result.priority == "P1"
+
+
+def test_last_nights_celebratory_firing_with_nobody_hurt_can_wait_two_hours():
+    assert up("Video from last night's baraat in Bharthana - a man fired 3 rounds in the air while dancing").priority == "P2"
+    assert up("Gunshots heard near the Dhampur sugar mill 5 min ago, people running in all directions").priority == "P1"

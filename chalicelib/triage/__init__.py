@@ -40,7 +40,7 @@ AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|व�
                  r"|\b(?:he|she) is (\d{1,2})(?=\s*(?:[.,!]|$)))", re.I)
 # Compared with folded tokens: "my" is "mi", "we" is "ve".
 FIRST_PERSON = {fold(w) for w in ("mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i",
-                                  "we", "our", "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम")}
+                                  "we", "our", "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम", "हमें", "हमको", "मैं", "मुझको", "hume", "humein", "humko", "hamko", "mujhko")}
 ONLINE = {fold(w) for w in ("online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram",
                             "facebook", "olx", "call", "cal", "kol", "video", "कॉल", "काल",
                             "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट")}
@@ -319,7 +319,7 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
         return "missing_person"
     if cat == "rash_drunk_driving" and ("injury" in flags or "road_accident" in scores):
         return "road_accident"  # the speeding car that ran people over is an accident report
-    if cat in POLICE_AS_ACCUSED and "police_agent" in flags:
+    if cat in POLICE_AS_ACCUSED and ("police_agent" in flags or cat == "extortion_ransom" and "police_actor" in flags):
         return "police_misconduct_corruption"
     if cat == "cheating_fraud_offline" and words & ONLINE:
         return "cyber_financial_fraud"
@@ -341,6 +341,11 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P2", "unclassified complaint"
     if c.group == "service_request":
         return "P3", "routine service request"
+    if "life_at_risk" in flags:
+        return "P1", "someone says they will end their life"
+    if c.id == "firing_illegal_arms" and "past_or_general" in flags and flags & {"marriage", "celebration"} \
+            and not flags & {"danger_now", "urgent"}:
+        return "P2", "firing reported after the event"  # last night's celebratory firing: nobody to save now
     if c.priority == "P1":
         return "P1", f"{c.id} default"
     # "He beats her every day" is serious but not an emergency now, unless the post says it is.
@@ -350,6 +355,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "accident with injured"
     if c.id in ("robbery_dacoity", "chain_snatching") and (danger or "weapon" in flags or injury):
         return "P1", "robbery now, armed or with injured"
+    if c.id == "no_response_112" and danger:
+        return "P1", "no response while in danger"
     if c.id == "rash_drunk_driving" and danger:
         return "P1", "dangerous driving now"
     if c.id == "burglary_housebreaking" and "urgent" in flags:
