@@ -18,7 +18,7 @@
   Rajasthan-heavy, 27 UP-heavy; tehsils, police stations and localities as locals name them), 70
   dangers now; 28 and 29: 240 more by a fourth teammate who never saw the rules (voices of different
   ages and trades; 29 half one-liners, half long posts with background first), 67 dangers now. Round 29
-  was scored and NOT tuned on: its thresholds are its first score, it still measures unseen posts.
+  was only partly tuned on (its worst general causes).
 
 Each held-out file was written and scored before the rules it exposed were fixed. Their first scores
 are the honest estimate for unseen posts (rounds 1-29):
@@ -74,7 +74,7 @@ THRESHOLDS = {  # minimum share correct: actionable, group, p1, district
     "triage_heldout26.jsonl": (1.0, 0.98, 0.95, 0.98),
     "triage_heldout27.jsonl": (0.96, 0.93, 0.9, 0.94),
     "triage_heldout28.jsonl": (0.99, 0.96, 0.95, 0.95),
-    "triage_heldout29.jsonl": (0.9, 0.6, 0.83, 0.8),
+    "triage_heldout29.jsonl": (0.92, 0.72, 0.88, 0.9),
 }
 
 

@@ -286,6 +286,7 @@ WILD_ANIMAL_LOOKALIKES = {"kidnapping_abduction", "road_accident", "assault_hurt
 POLICE_AS_ACCUSED = {"assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
                      "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
 ARMED_P1 = {"assault_hurt", "family_neighbour_dispute", "domestic_violence", "caste_atrocity"}
+ARMED_NOW_P1 = {"criminal_intimidation", "land_dispute"}  # an axe at the gate while the threat is made
 IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "domestic_violence",
                   "child_abuse_cruelty", "dowry_harassment"}
 
@@ -299,6 +300,10 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
         return "criminal_intimidation"  # "maar dunga": a threat, not a killing
     if "wild_animal" in flags and cat in WILD_ANIMAL_LOOKALIKES:
         return "stray_animals_wildlife"  # a leopard that carried off a goat is no kidnapper
+    if "wild_victim" in flags and cat in ("murder", "attempt_to_murder", "firing_illegal_arms"):
+        return "stray_animals_wildlife"  # a peacock shot dead is poaching
+    if "monkey" in flags and cat in ("chain_snatching", "theft", "mobile_theft_lost", "robbery_dacoity"):
+        return "stray_animals_wildlife"  # monkeys snatching pilgrims' glasses and phones
     if "animal_victim" in flags and cat in ("acid_attack", "assault_hurt", "attempt_to_murder"):
         return "cruelty_to_animals"
     if "water" in flags and cat in ("missing_child", "missing_person"):
@@ -363,6 +368,8 @@ def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
         return "P1", "break-in in progress"
     if c.id in ASSAULT_LIKE and (danger or ("serious_injury" in flags and c.id == "assault_hurt")):
         return "P1", "danger now" if danger else "assault with serious injury"
+    if c.id in ARMED_NOW_P1 and "weapon" in flags and (danger or "progressive" in flags):
+        return "P1", "armed threat now"
     if c.id in ARMED_P1 and "weapon" in flags:
         return "P1", "armed"
     if c.id in IN_PROGRESS_P1 and "progressive" in flags and "habitual" not in flags:
