@@ -16,9 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from local.fault_run import (POISON_MARKER, STACK_ENV, RunnerProcess, deliver_with_kills, generate,  # noqa: E402
-                             pipeline_urls, reconcile, replay_routing_dlq, wait_until_drained)
-from local.stack_process import running_stack  # noqa: E402
+from local.fault_run import POISON_MARKER, generate, run_scenario  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -37,27 +35,13 @@ def main(argv=None) -> int:
     fault_env = {"FAULT_RATE": str(args.fault_rate), "FAULT_SEED": str(args.seed), "FAULT_DEADLINE_SECONDS": "3",
                  "FAULT_POISON_MARKER": POISON_MARKER}
     started = time.perf_counter()
-    with running_stack(logs / "stack.log", extra_env=STACK_ENV) as stack:
-        runner = RunnerProcess(stack, logs / "runner.log", fault_env).start()
-        try:
-            statuses = deliver_with_kills(stack, runner, deliveries, args.kills, args.concurrency)
-            sent_in = time.perf_counter() - started
-            sqs = stack.boto("sqs")
-            wait_until_drained(sqs, pipeline_urls(sqs), timeout=600)
-            before = reconcile(stack, deliveries, statuses)
-            runner.stop()
-            runner.fault_env = {k: v for k, v in fault_env.items() if k != "FAULT_POISON_MARKER"}   # the fix
-            runner.start()
-            replayed = replay_routing_dlq(stack)
-            wait_until_drained(sqs, pipeline_urls(sqs), timeout=600)
-            after = reconcile(stack, deliveries, statuses)
-        finally:
-            runner.stop()
-    report = {"deliveries": args.deliveries, "seconds_to_send": round(sent_in, 1),
-              "seconds_total": round(time.perf_counter() - started, 1), "kills": runner.kills,
-              "faults_injected": dict(runner.faults_injected()), "before_replay": before.summary(),
-              "replayed": replayed, "after_replay": after.summary(),
-              "balances": before.balances() and after.balances(), "not_acknowledged": after.not_acknowledged, "logs": str(logs)}
+    run = run_scenario(logs, deliveries, fault_env, args.kills, args.concurrency, drain_timeout=600)
+    report = {"deliveries": args.deliveries, "seconds_to_send": round(run.seconds_to_send, 1),
+              "seconds_total": round(time.perf_counter() - started, 1), "kills": run.runner.kills,
+              "faults_injected": dict(run.runner.faults_injected()), "before_replay": run.before.summary(),
+              "replayed": run.replayed, "after_replay": run.after.summary(),
+              "balances": run.before.balances() and run.after.balances(),
+              "not_acknowledged": run.after.not_acknowledged, "logs": str(logs)}
     print(json.dumps(report, indent=2))
     return 0
 

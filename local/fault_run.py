@@ -20,6 +20,7 @@ from pathlib import Path
 
 from chalicelib.settings import DEV_SECRETS
 from local import samples
+from local.stack_process import running_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 POISON_MARKER = "ZZ-ROUTER-BUG"   # complaints holding it fail routing until the runner restarts without the bug
@@ -380,3 +381,38 @@ def replay_routing_dlq(stack) -> dict:
     answer = subprocess.run([sys.executable, "-m", "chalicelib.dlq", "replay", "desk-routing-dlq"], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=True)
     return json.loads(answer.stdout)
+
+
+@dataclass
+class FaultScenario:
+    """What one run did and found: the reconciliation before and after the fix and the DLQ replay."""
+    runner: RunnerProcess
+    statuses: Counter
+    before: Reconciliation
+    replayed: dict
+    after: Reconciliation
+    seconds_to_send: float
+
+
+def run_scenario(logs: Path, deliveries: list[Delivery], fault_env: dict, kills: int, concurrency: int,
+                 drain_timeout: float) -> FaultScenario:
+    """Deliver under faults and kills; then 'fix the bug' (restart the runner without the poison marker),
+    replay the routing DLQ with the documented command and reconcile again."""
+    started = time.perf_counter()
+    with running_stack(logs / "stack.log", extra_env=STACK_ENV) as stack:
+        runner = RunnerProcess(stack, logs / "runner.log", fault_env).start()
+        try:
+            statuses = deliver_with_kills(stack, runner, deliveries, kills, concurrency)
+            sent_in = time.perf_counter() - started
+            sqs = stack.boto("sqs")
+            wait_until_drained(sqs, pipeline_urls(sqs), timeout=drain_timeout)
+            before = reconcile(stack, deliveries, statuses)
+            runner.stop()
+            runner.fault_env = {k: v for k, v in fault_env.items() if k != "FAULT_POISON_MARKER"}   # the fix
+            runner.start()
+            replayed = replay_routing_dlq(stack)
+            wait_until_drained(sqs, pipeline_urls(sqs), timeout=drain_timeout)
+            after = reconcile(stack, deliveries, statuses)
+        finally:
+            runner.stop()
+    return FaultScenario(runner, statuses, before, replayed, after, sent_in)

@@ -10,9 +10,7 @@ import os
 
 import pytest
 
-from local.fault_run import (GARBAGE, POISON_MARKER, STACK_ENV, RunnerProcess, deliver_with_kills, generate,
-                             pipeline_urls, reconcile, replay_routing_dlq, wait_until_drained)
-from local.stack_process import running_stack
+from local.fault_run import GARBAGE, POISON_MARKER, generate, run_scenario
 
 pytestmark = pytest.mark.e2e
 POISONED = 3
@@ -21,10 +19,10 @@ BATCH = 10   # the router's batch size (app.py): one stop can leave this many me
 
 
 class FaultRun:
-    def __init__(self, deliveries, runner, before, after, statuses):
-        self.deliveries, self.runner, self.before, self.after, self.statuses = (
-            deliveries, runner, before, after, statuses)
-        self.faults = runner.faults_injected()
+    def __init__(self, deliveries, scenario):
+        self.deliveries, self.runner, self.statuses = deliveries, scenario.runner, scenario.statuses
+        self.before, self.after, self.replayed = scenario.before, scenario.after, scenario.replayed
+        self.faults = scenario.runner.faults_injected()
 
     def faults_in(self, handler: str) -> int:
         return sum(n for kind, n in self.faults.items() if kind.endswith(handler))
@@ -36,26 +34,16 @@ class FaultRun:
 
 @pytest.fixture(scope="module", params=[int(os.environ.get("FAULT_DELIVERIES", 300))], ids=lambda n: f"{n}-deliveries")
 def run(request, tmp_path_factory):
-    logs = tmp_path_factory.mktemp("faults")
     deliveries = generate(request.param, duplicate_share=0.2, seed=11, poisoned=POISONED)
     fault_env = {"FAULT_RATE": "0.05", "FAULT_SEED": "11", "FAULT_DEADLINE_SECONDS": "3",
                  "FAULT_POISON_MARKER": POISON_MARKER}
-    with running_stack(logs / "stack.log", extra_env=STACK_ENV) as stack:
-        runner = RunnerProcess(stack, logs / "runner.log", fault_env).start()
-        try:
-            statuses = deliver_with_kills(stack, runner, deliveries, KILLS, concurrency=8)
-            sqs = stack.boto("sqs")
-            wait_until_drained(sqs, pipeline_urls(sqs), timeout=120)
-            before = reconcile(stack, deliveries, statuses)
-            runner.stop()
-            runner.fault_env = {k: v for k, v in fault_env.items() if k != "FAULT_POISON_MARKER"}   # the fix
-            runner.start()
-            assert replay_routing_dlq(stack)["replayed"] == POISONED + len(GARBAGE)
-            wait_until_drained(sqs, pipeline_urls(sqs), timeout=120)
-            after = reconcile(stack, deliveries, statuses)
-        finally:
-            runner.stop()
-    return FaultRun(deliveries, runner, before, after, statuses)
+    scenario = run_scenario(tmp_path_factory.mktemp("faults"), deliveries, fault_env, KILLS, concurrency=8,
+                            drain_timeout=120)
+    return FaultRun(deliveries, scenario)
+
+
+def test_the_replay_brings_back_every_parked_routing_message(run):
+    assert run.replayed["replayed"] == POISONED + len(GARBAGE)
 
 
 def test_the_run_did_fail_handlers_and_kill_the_runner(run):
