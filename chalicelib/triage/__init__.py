@@ -283,7 +283,7 @@ ARMED_CRIMES = {"robbery_dacoity", "criminal_intimidation", "extortion_ransom", 
                 "chain_snatching", "assault_hurt"}
 WILD_ANIMAL_LOOKALIKES = {"kidnapping_abduction", "road_accident", "assault_hurt", "murder", "attempt_to_murder",
                           "general_emergency_sos", "missing_child", "child_abuse_cruelty"}
-POLICE_AS_ACCUSED = {"assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
+POLICE_AS_ACCUSED = {"mobile_theft_lost", "theft", "assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
                      "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
 ARMED_P1 = {"assault_hurt", "family_neighbour_dispute", "domestic_violence", "caste_atrocity"}
 ARMED_NOW_P1 = {"criminal_intimidation", "land_dispute"}  # an axe at the gate while the threat is made
@@ -293,6 +293,12 @@ IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "
 
 def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dict[str, float],
             ages: list[int]) -> str:
+    if cat in ("fire_disaster_rescue", "general_emergency_sos") and scores.get("road_accident", 0) >= scores[cat]:
+        return "road_accident"  # people trapped in a car under a trailer: an accident with injured
+    if cat == "general_emergency_sos" and "shots" in flags:
+        return "firing_illegal_arms"
+    if category(cat).group == "service_request" and "bribe_demand" in flags and "police_actor" in flags:
+        return "police_misconduct_corruption"  # the verification constable who wants 2,000 first
     if "fir_refused" in flags and category(cat).group != "police_conduct":
         # "Bike stolen, and the thana will not write the FIR": the complaint is the refusal.
         return "police_misconduct_corruption"
