@@ -87,15 +87,10 @@ def change_actions(before: Complaint | None, after: Complaint) -> list[dict]:
     return counter_actions(before, after) + breach_actions(before, after)
 
 
-class AnalyticsTable:
+class AnalyticsTable(aws.TableAdapter):
     def __init__(self, table_name: str, dynamodb=None):
-        self.table_name = table_name
-        self._dynamodb = dynamodb
+        super().__init__(table_name, dynamodb)
         self.items_read = 0
-
-    @property
-    def table(self):
-        return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
 
     def _query(self, limit: int | None = None, **kwargs) -> list[dict]:
         from chalicelib.store import from_dynamo

@@ -19,6 +19,19 @@ def resource(service: str):
     return boto3.resource(service, region_name=os.environ.get("AWS_DEFAULT_REGION", "ap-south-1"))
 
 
+class TableAdapter:
+    """Base of the adapters over the desk's one DynamoDB table: the resource is made on first use,
+    unless one is given (tests)."""
+
+    def __init__(self, table_name: str, dynamodb=None):
+        self.table_name = table_name
+        self._dynamodb = dynamodb
+
+    @property
+    def table(self):
+        return (self._dynamodb or resource("dynamodb")).Table(self.table_name)
+
+
 def reset() -> None:
     """Forget cached clients (tests switch between moto instances)."""
     client.cache_clear()

@@ -18,15 +18,7 @@ def officer_key(officer_id: str) -> dict:
     return {"pk": f"OFFICER#{officer_id}", "sk": "PROFILE"}
 
 
-class OfficerStore:
-    def __init__(self, table_name: str, dynamodb=None):
-        self.table_name = table_name
-        self._dynamodb = dynamodb
-
-    @property
-    def table(self):
-        return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
-
+class OfficerStore(aws.TableAdapter):
     def add(self, officer: Officer) -> None:
         from botocore.exceptions import ClientError
 

@@ -86,15 +86,7 @@ def audit_item(event: AuditEvent) -> dict:
             **to_dynamo(event.to_dict())}
 
 
-class ComplaintStore:
-    def __init__(self, table_name: str, dynamodb=None):
-        self.table_name = table_name
-        self._dynamodb = dynamodb
-
-    @property
-    def table(self):
-        return (self._dynamodb or aws.resource("dynamodb")).Table(self.table_name)
-
+class ComplaintStore(aws.TableAdapter):
     def _transact(self, items: list[tuple[dict, str | None, dict | None]], extra_actions: list[dict] = ()) -> None:
         """Write (item, condition, condition values) puts all-or-nothing: never a half-written complaint.
         `extra_actions` are ready {"Update"|"Put"|"Delete": {...}} actions for this table (digest counters).
