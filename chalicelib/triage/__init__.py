@@ -40,7 +40,8 @@ AGE = re.compile(r"(?:(\d{1,2})\s*-?\s*(?:saal|sal|years?|yrs?|yo|y/o|varsh|व�
                  r"|\b(?:he|she) is (\d{1,2})(?=\s*(?:[.,!]|$)))", re.I)
 # Compared with folded tokens: "my" is "mi", "we" is "ve".
 FIRST_PERSON = {fold(w) for w in ("mera", "meri", "mere", "my", "mujhe", "humare", "hamare", "hamari", "hum", "i",
-                                  "we", "our", "मेरा", "मेरी", "मेरे", "मुझे", "हमारे", "हमारी", "हम", "हमें", "हमको", "मैं", "मुझको", "hume", "humein", "humko", "hamko", "mujhko")}
+                                  "we", "our", "hume", "humein", "humko", "hamko", "mujhko", "मेरा", "मेरी", "मेरे",
+                                  "मुझे", "मुझको", "मैं", "हमारे", "हमारी", "हम", "हमें", "हमको")}
 ONLINE = {fold(w) for w in ("online", "onlin", "upi", "app", "website", "link", "vhatsap", "telegram", "instagram",
                             "facebook", "olx", "call", "cal", "kol", "video", "कॉल", "काल",
                             "ऑनलाइन", "आनलाइन", "लिंक", "ऐप", "व्हाट्सएप", "वेबसाइट")}
@@ -158,7 +159,7 @@ def _triage(post: TriageInput) -> TriageResult:
 
     from chalicelib.triage.places import resolve  # the gazetteer loads on first routed post only
 
-    res = resolve(text, _mentions(post.mentions), post.user_location, post.coordinates,
+    res = resolve(text, places_named, _mentions(post.mentions), post.user_location, post.coordinates,
                   post.state.strip().lower() if isinstance(post.state, str) else None,
                   post.desk.strip().lower() if isinstance(post.desk, str) else None,
                   lexicon()["state_names"], lambda s: analyse(s[:200]))
@@ -283,8 +284,8 @@ ARMED_CRIMES = {"robbery_dacoity", "criminal_intimidation", "extortion_ransom", 
                 "chain_snatching", "assault_hurt"}
 WILD_ANIMAL_LOOKALIKES = {"kidnapping_abduction", "road_accident", "assault_hurt", "murder", "attempt_to_murder",
                           "general_emergency_sos", "missing_child", "child_abuse_cruelty"}
-POLICE_AS_ACCUSED = {"mobile_theft_lost", "theft", "assault_hurt", "criminal_intimidation", "extortion_ransom", "molestation_sexual_harassment",
-                     "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
+POLICE_AS_ACCUSED = {"mobile_theft_lost", "theft", "assault_hurt", "criminal_intimidation", "extortion_ransom",
+                     "molestation_sexual_harassment", "cheating_fraud_offline", "land_dispute", "kidnapping_abduction"}
 ARMED_P1 = {"assault_hurt", "family_neighbour_dispute", "domestic_violence", "caste_atrocity"}
 ARMED_NOW_P1 = {"criminal_intimidation", "land_dispute"}  # an axe at the gate while the threat is made
 IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "domestic_violence",

@@ -190,8 +190,12 @@ class Gazetteer:
     def find(self, text: Text, lenient: bool = False) -> list[Found]:
         """Places named in the text, in order, each marked when it is part of a route name. `lenient`
         reads a weak name (Unnao, Basti) as a place anywhere: a profile location names nothing else."""
+        return self.found_in(text, self.spans(text, lenient))
+
+    @staticmethod
+    def found_in(text: Text, spans: list[tuple[Place, int, int]]) -> list[Found]:
+        """The places of `spans` (from spans()), each marked when it is part of a route name."""
         tokens = text.tokens
-        spans = self.spans(text, lenient)
         found: list[Found] = []
         k = 0
         while k < len(spans):
@@ -345,9 +349,10 @@ def _pick(support: dict[str, float], named: set[str] = frozenset()) -> tuple[str
     return None, tied
 
 
-def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
-            coordinates: object, state: str | None, desk: str | None,
+def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str, ...],
+            user_location: str | None, coordinates: object, state: str | None, desk: str | None,
             state_names: dict[str, list[str]], analyse_location) -> Resolution:
+    """`spans`: the places named in `text`, as Gazetteer.spans() found them (triage has them already)."""
     gz = gazetteer()
     reg = gz.registry
     cues: list[str] = []
@@ -399,7 +404,7 @@ def resolve(text: Text, mentions: tuple[str, ...], user_location: str | None,
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
     seen_labels: set[str] = set()
     named: set[str] = set()
-    for hit in gz.find(text):
+    for hit in gz.found_in(text, spans):
         place = hit.place
         ids = in_state(place.districts)
         if not ids and place.label not in seen_labels and not place.support_only:
