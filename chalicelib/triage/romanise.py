@@ -39,17 +39,13 @@ def _syllables(word: str) -> list[list]:
         if i + 1 < len(chars) and chars[i + 1] == NUKTA:
             c, i = c + NUKTA, i + 1
         following = chars[i + 1] if i + 1 < len(chars) else ""
-        if c in CONSONANTS:
-            if following == VIRAMA:
-                units.append([CONSONANTS[c], "", False])
-            elif following in VOWEL_SIGNS:
-                units.append([CONSONANTS[c], VOWEL_SIGNS[following], False])
-            else:
-                units.append([CONSONANTS[c], "a", True])
-                i -= 1
-            i += 2
+        if c in CONSONANTS and (following == VIRAMA or following in VOWEL_SIGNS):
+            units.append([CONSONANTS[c], VOWEL_SIGNS.get(following, ""), False])
+            i += 2  # the sign is read with its consonant
             continue
-        if c in VOWELS:
+        if c in CONSONANTS:
+            units.append([CONSONANTS[c], "a", True])  # the inherent vowel
+        elif c in VOWELS:
             units.append(["", VOWELS[c], False])
         elif c in NASALS and units:
             units[-1][1] += "n"
@@ -62,7 +58,7 @@ def _syllables(word: str) -> list[list]:
 @lru_cache(maxsize=65536)
 def romanised_forms(word: str) -> tuple[str, ...]:
     """Folded Latin spellings of a Devanagari word, the usual schwa deletion first; () for other words."""
-    units = _syllables(unicodedata.normalize("NFC", word))
+    units = _syllables(word)
     if not units:
         return ()
     if units[-1][2] and len(units) > 1:
