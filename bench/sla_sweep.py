@@ -15,9 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.pop("AWS_ENDPOINT_URL", None)
-os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
-                   "APP_STAGE": "test", "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+# The desk's environment for the test stage (fake credentials, no endpoint that would bypass moto).
+import tests.conftest  # noqa: E402,F401
+
+os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"   # one line per sweep or digest would drown the figures
 
 CLOSED = int(os.environ.get("BENCH_CLOSED", 100_000))
 OPEN = 200
