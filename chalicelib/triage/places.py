@@ -173,12 +173,10 @@ class Gazetteer:
         # (a town or curated place of the same name wins; derive_post_offices.py drops those). Among
         # 20,000 village names many are words too (Mandi, Lehra, Sawar; बाज़ार read as Bajar): they
         # count as weak names, written with a capital letter or next to a word like thana/जिला.
-        self.offices: dict[tuple[str, ...], Place] = {}
-        for label, folded, ids in offices:
-            key = tuple(folded.split())  # folded by derive_post_offices.py as _key() does
-            if key not in self.places:
-                self.offices[key] = Place(label=label, districts=frozenset(ids.split()), kind="post_office",
-                                          weak=True)
+        # Kept as read (folded by derive_post_offices.py as _key() does); a Place is made only for a
+        # name a post holds, which keeps the first post's load short.
+        self.offices: dict[tuple[str, ...], tuple[str, str]] = {
+            key: (label, ids) for label, folded, ids in offices if (key := tuple(folded.split())) not in self.places}
         self.max_len = max(len(k) for k in self.places)
         self.latin = {key: place for key, place in self.places.items()
                       if all(k.isascii() for k in key) and len("".join(key)) >= ROMANISED_MIN}
@@ -193,9 +191,7 @@ class Gazetteer:
         self.first: dict[str, int] = {}
         for key in self.places:
             self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
-        self.offices_first: dict[str, int] = {}
-        for key in self.offices:
-            self.offices_first[key[0]] = max(self.offices_first.get(key[0], 0), len(key))
+        self.offices_first = {key[0]: len(key) for key in sorted(self.offices, key=len)}
         # Geotag points: towns and district centres; the rural districts' centres sit inside the city.
         self.points: list[tuple[float, float, str]] = [
             (t["lat"], t["lon"], t["district"]) for t in towns
@@ -231,9 +227,15 @@ class Gazetteer:
         spans: list[tuple[Place, int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
-            hit = _longest(self.places, self.first, tokens, i)
+            longest = self.first.get(tokens[i], 0)
+            hit = None
+            for length in range(min(longest, n - i), 0, -1):
+                place = self.places.get(tokens[i:i + length])
+                if place is not None:
+                    hit = (place, length)
+                    break
             if hit is None:
-                hit = _longest(self.offices, self.offices_first, tokens, i)
+                hit = self._office(tokens, i)
             if hit is None:
                 hit = self._typo(tokens[i])
             if hit is None:
@@ -256,14 +258,23 @@ class Gazetteer:
         forms = romanised_forms(originals[i])
         if not forms:
             return None
-        for index in (self.latin, self.offices):
-            for length in range(min(self.max_len, len(originals) - i), 1, -1):
-                rest = [romanised_forms(o)[:1] for o in originals[i + 1:i + length]]
-                if all(rest) and (place := index.get((forms[0], *(r[0] for r in rest)))):
-                    return place, length
-            for form in forms:
-                if place := index.get((form,)):
-                    return place, 1
+        for length in range(min(self.max_len, len(originals) - i), 1, -1):
+            rest = [romanised_forms(o)[:1] for o in originals[i + 1:i + length]]
+            if all(rest) and (place := self.latin.get((forms[0], *(r[0] for r in rest)))):
+                return place, length
+        for form in forms:
+            if place := self.latin.get((form,)):
+                return place, 1
+        for form in forms:
+            if office := self.offices.get((form,)):
+                return _office_place(*office), 1
+        return None
+
+    def _office(self, tokens: tuple[str, ...], i: int) -> tuple[Place, int] | None:
+        for length in range(min(self.offices_first.get(tokens[i], 0), len(tokens) - i), 0, -1):
+            office = self.offices.get(tokens[i:i + length])
+            if office is not None:
+                return _office_place(*office), length
         return None
 
     def _typo(self, token: str) -> tuple[Place, int] | None:
@@ -299,13 +310,9 @@ class Gazetteer:
         return sorted((dist, did) for did, dist in best.items())
 
 
-def _longest(index: dict[tuple[str, ...], Place], first: dict[str, int], tokens: tuple[str, ...],
-             i: int) -> tuple[Place, int] | None:
-    for length in range(min(first.get(tokens[i], 0), len(tokens) - i), 0, -1):
-        place = index.get(tokens[i:i + length])
-        if place is not None:
-            return place, length
-    return None
+@lru_cache(maxsize=4096)
+def _office_place(label: str, ids: str) -> Place:
+    return Place(label=label, districts=frozenset(ids.split()), kind="post_office", weak=True)
 
 
 def _generic(key: tuple[str, ...]) -> bool:
