@@ -58,8 +58,13 @@ CITY_RADIUS_KM = {"rj-jaipur": ("rj-jaipur-rural", 15.0), "rj-jodhpur": ("rj-jod
 OFFICE = re.compile(r"^(b\.?o\.?|s\.?o\.?|h\.?o\.?|gpo|e\.?d\.?b\.?o\.?|mdg)$", re.I)
 QUALIFIERS = {"bazar", "bazaar", "mandi", "town", "city", "kutchery", "kachehri", "rs", "r.s.", "station",
               "railway", "rly", "tehseel", "tehsil", "parisar", "sharif", "lsg", "ndc", "head", "post", "office"}
-# Everyday Hindi and Hinglish words that are also village names (khair: anyway; kasba: a town).
-ORDINARY_WORDS = {"khair", "kasba", "katra", "patti", "shahi", "mohan", "karari", "khada", "sadat", "nagla",
+# Everyday Hindi and Hinglish words that are also village names (khair: anyway; kasba: a town; sawar:
+# riding; lehra: waving), found by reading which names posts use in lower case, then reviewed.
+ORDINARY_WORDS = {"mandi", "bajar", "bazar", "kharab", "sawar", "bhatija", "bhatiza", "rehta", "jawan", "saman",
+                  "awara", "kachra", "pehna", "mangta", "badla", "pahadi", "mahua", "matka", "suhana", "lehra",
+                  "munshi", "kirana", "sakriya", "chandi", "chidiya", "collectorate", "gandhi", "bihari", "hathi",
+                  "saini", "mahal", "dargah", "chauri", "chaura", "ajmeri", "danta", "bhawani", "sikhar", "shikhar",
+"khair", "kasba", "katra", "patti", "shahi", "mohan", "karari", "khada", "sadat", "nagla",
                   "nagli", "dhani", "basti", "kheda", "khera", "kheri", "garhi", "sarai", "tanda", "chowk",
                   "college", "colony", "court", "jungle", "grant", "university", "hospital", "factory",
                   "market", "school", "police", "thana", "chowki", "mandir", "masjid", "sadar", "cantt",
@@ -82,11 +87,17 @@ def clean(office: str) -> str:
 
 
 def load_words() -> set[str]:
+    """Folded everyday words: the collision audit's lists and every Latin word of the triage lexicon
+    (its keywords and phrases are how posts talk: "awara kutte", "kharab sadak")."""
+    from chalicelib.triage.normalise import fold
+
     words = set(ORDINARY_WORDS)
     for name in ("triage_common_words.txt", "triage_common_places.txt"):
         words |= {w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
                   if w.strip() and not w.startswith("#")}
-    return words
+    for name in ("taxonomy.csv", "triage_lexicon.json"):
+        words |= set(re.findall(r"[a-z]{3,}", (HERE / name).read_text(encoding="utf-8").casefold()))
+    return words | {fold(w) for w in words}
 
 
 def successors(state: str, old: str, districts: dict[str, dict]) -> list[str]:

@@ -469,11 +469,13 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
         winner, tied = None, sorted(support)
     else:
         winner, tied = _pick(support, named)
-    office = _office_vote(offices, in_state, winner, set(tied), cues) if offices else None
-    if office or winner:
-        return Resolution(office or winner, tuple(cues), chosen_state)
+    if winner:
+        return Resolution(winner, tuple(cues), chosen_state)
+    office, tied = _office_vote(offices, in_state, tied, cues)
+    if office:
+        return Resolution(office, tuple(cues), chosen_state)
 
-    # Tier 3: geotag; Tier 4: profile location. Each may break a tie among the stronger tier's candidates.
+    # Tier 3: geotag; Tier 4: profile location. Each may break a tie among the stronger tiers' candidates.
     candidates = set(tied)
     geo = _geotag(coordinates, chosen_state, gz, cues)
     if geo and (not candidates or geo in candidates):
@@ -498,26 +500,24 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
     return Resolution(None, tuple(cues), chosen_state)
 
 
-def _office_vote(offices: list[Found], in_state, winner: str | None, tied: set[str],
-                 cues: list[str]) -> str | None:
-    """Tier 2, post-office names: they decide where nothing stronger named a place and break a tie
-    among the stronger candidates; they never overturn a stronger cue."""
-    if winner:
-        return None
+def _office_vote(offices: list[Found], in_state, tied: list[str], cues: list[str]) -> tuple[str | None, list[str]]:
+    """Tier 2, post-office names, after no stronger cue decided: they decide where nothing stronger named
+    a place and break a tie among the stronger candidates. Returns (district, the candidates still tied)."""
     support: dict[str, float] = {}
     for hit in offices:
         ids = in_state(hit.place.districts)
         if tied:
-            ids &= tied
+            ids &= set(tied)
         for d in ids:
             support[d] = support.get(d, 0) + (0.5 if hit.route else 1.0) / len(ids)
         if ids:
             route = " (route name)" if hit.route else ""
             cues.append(f"district: post office '{hit.place.label}'{route} -> {'/'.join(sorted(ids))}")
-    if not support or (not tied and max(support.values()) < 1.0):
-        return None
-    pick, _ = _pick(support)
-    return pick
+    if not support:
+        return None, tied
+    if not tied and max(support.values()) < 1.0:
+        return None, sorted(support)  # a village name found in several districts does not decide alone
+    return _pick(support)
 
 
 def _geotag(coordinates: object, state: str | None, gz: Gazetteer, cues: list[str]) -> str | None:
