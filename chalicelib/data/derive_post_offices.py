@@ -87,17 +87,19 @@ def clean(office: str) -> str:
 
 
 def load_words() -> set[str]:
-    """Folded everyday words: the collision audit's lists and every Latin word of the triage lexicon
-    (its keywords and phrases are how posts talk: "awara kutte", "kharab sadak")."""
+    """Folded everyday words: the collision audit's lists, every word of the triage lexicon (its
+    keywords and phrases are how posts talk: "awara kutte", "kharab sadak"), and the Latin readings
+    of their Hindi words (भरोसा is Bharosa, a village in UP, to romanise.py)."""
     from chalicelib.triage.normalise import fold
+    from chalicelib.triage.romanise import romanised_forms
 
     words = set(ORDINARY_WORDS)
     for name in ("triage_common_words.txt", "triage_common_places.txt"):
         words |= {w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
                   if w.strip() and not w.startswith("#")}
     for name in ("taxonomy.csv", "triage_lexicon.json"):
-        words |= set(re.findall(r"[a-z]{3,}", (HERE / name).read_text(encoding="utf-8").casefold()))
-    return words | {fold(w) for w in words}
+        words |= set(re.findall(r"[a-z]{3,}|[\u0900-\u097f]{2,}", (HERE / name).read_text(encoding="utf-8").casefold()))
+    return words | {fold(w) for w in words} | {f for w in words for f in romanised_forms(w)}
 
 
 def successors(state: str, old: str, districts: dict[str, dict]) -> list[str]:
