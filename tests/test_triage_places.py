@@ -6,6 +6,8 @@ import pytest
 
 from chalicelib.districts import load_registry
 from chalicelib.triage import TriageInput, triage
+from chalicelib.triage.normalise import analyse
+from chalicelib.triage.places import _key, gazetteer
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "chalicelib" / "data" / "gazetteer.json"
 
@@ -186,3 +188,91 @@ def test_a_town_known_only_by_its_english_name_is_found_written_in_devanagari():
 
 def test_a_hindi_word_that_reads_like_a_town_in_latin_letters_is_not_that_town():
     assert district("खेत में हिरण का शिकार हो रहा है") is None   # शिकार (hunting), not Sikar
+
+
+# -- villages and small towns known by their post offices (chalicelib/data/post_offices.json) ------------
+POST_OFFICES = GAZETTEER.parent / "post_offices.json"
+
+
+def _post_offices():
+    return json.loads(POST_OFFICES.read_text(encoding="utf-8"))["places"]
+
+
+def test_a_village_post_office_names_its_district():
+    assert district("Derwala me mere khet se motor chori ho gayi") == "rj-jhunjhunu"
+    assert district("Tarabganj me mere khet se motor chori ho gayi", UP) == "up-gonda"
+
+
+def test_a_post_office_name_in_two_districts_leaves_hq_to_decide():
+    result = triage(TriageInput(text="Ratanpur me mere khet se motor chori ho gayi", mentions=("PoliceRajasthan",)))
+    assert result.district is None
+    assert any("tie between rj-dholpur, rj-dungarpur, rj-jalore" in c for c in result.cues)
+
+
+def test_the_tagged_state_decides_a_post_office_name_found_in_both_states():
+    # Bisalpur: a town of Pilibhit, and villages of Tonk, Pali and Jodhpur
+    assert district("Bisalpur se roz dhamki bhari call aati hai", UP) == "up-pilibhit"
+    assert district("Bisalpur se roz dhamki bhari call aati hai") is None
+
+
+def test_a_named_district_outweighs_a_post_office_name():
+    assert district("Jaipur me Mandawa wale ladke ne meri bike chori kar li") == "rj-jaipur"
+
+
+def test_a_tagged_district_account_outweighs_a_post_office_name():
+    assert district("Mandawa wale ladke ne meri bike chori kar li", ("SP_Balotra",)) == "rj-balotra"
+
+
+def test_a_post_office_name_breaks_a_tie_between_towns_of_the_same_name():
+    # Akbarpur is the seat of Ambedkar Nagar and of Kanpur Dehat; Derapur is a village of Kanpur Dehat.
+    assert district("Akbarpur ke Derapur me motor chori", UP) == "up-kanpur-dehat"
+
+
+def test_a_post_office_name_outside_the_tied_districts_does_not_pick_one():
+    assert district("Akbarpur ke paas Chhatikara me motor chori", UP) is None  # Chhatikara is in Mathura
+
+
+def test_a_geotag_breaks_a_tie_between_villages_of_the_same_name():
+    assert district("Ratanpur me motor chori", coordinates=(23.84, 73.72)) == "rj-dungarpur"
+    assert district("Ratanpur me motor chori", coordinates=(26.92, 75.83)) is None  # Jaipur: none of them
+
+
+def test_a_post_office_name_written_in_lower_case_is_an_ordinary_word():
+    # "lehra" (waving) is a village of Aligarh, "sawar" (riding) one of Ajmer
+    assert district("Yahan 2 ladke bike pe pistol lehra rahe hain", UP) is None
+    assert district("do bike sawar ladke chain cheen ke bhaag gaye") is None
+
+
+def test_a_hindi_word_read_in_latin_letters_is_not_a_village():
+    assert district("पूरे बाजार को पता है कि सिपाही हर हफ्ते पैसे लेता है") is None   # बाजार is no Bajar
+    assert district("हमें पुलिस पर भरोसा है, पर थाने में सुनवाई नहीं होती") is None   # भरोसा is no Bharosa
+
+
+def test_a_village_written_in_devanagari_counts_next_to_thana_or_signed_off_after_a_comma():
+    assert district("थाना सिकराय क्षेत्र में मेरी बाइक चोरी हो गई") == "rj-dausa"
+    assert district("मेरी बाइक चोरी हो गई, सिकराय") == "rj-dausa"
+    assert district("सिकराय में मेरी बाइक चोरी हो गई") is None  # no capital letter to tell a name in Hindi
+
+
+def test_a_refused_post_office_name_does_not_hide_the_town_after_it():
+    # "Madanganj Kishangarh" is a post office of Ajmer; Kishangarh alone is a town of Ajmer
+    spans = gazetteer().spans(analyse("madanganj Kishangarh me chori"))
+    assert [(place.label, start) for place, start, _ in spans] == [("Kishangarh", 1)]
+
+
+def test_every_post_office_name_maps_to_existing_districts_and_every_up_district_has_villages():
+    ids = {d.id for d in load_registry().districts if not d.is_desk}
+    used = {d for _, _, districts in _post_offices() for d in districts.split()}
+    assert used <= ids
+    assert {d for d in ids if d.startswith("up-")} <= used
+    assert len(_post_offices()) > 15000
+
+
+def test_post_office_names_are_folded_as_the_text_of_a_post_is():
+    # The file stores each name folded (a short first-post load); folding rules may change after it.
+    assert [label for label, folded, _ in _post_offices() if _key(label) != tuple(folded.split())] == []
+
+
+def test_no_post_office_name_shadows_a_town_district_or_curated_place():
+    gz = gazetteer()
+    assert [label for label, folded, _ in _post_offices() if tuple(folded.split()) in gz.places] == []

@@ -331,11 +331,13 @@ def _route_words() -> frozenset[str]:
 
 def place_collisions(words) -> list[tuple[str, list[str]]]:
     """(word, place labels) for each everyday word that is read as a place name when written in lower
-    case inside a sentence (बॉडी -> बाड़ी in Dholpur, barely -> Bareli)."""
+    case inside a sentence (बॉडी -> बाड़ी in Dholpur, barely -> Bareli), or as a village's post office
+    when capitalised as Hinglish writers often do (Mandi, Sawar)."""
     gz = gazetteer()
     found = []
     for word in words:
         spans = gz.spans(analyse(f"ek {word} hai"))
+        spans += [s for s in gz.spans(analyse(f"kal {word[:1].upper()}{word[1:]} me")) if s[0].kind == "post_office"]
         if spans:
             found.append((word, [place.label for place, _, _ in spans]))
     return found
