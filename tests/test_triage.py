@@ -634,7 +634,9 @@ def test_an_opinion_on_news_of_a_crime_is_not_a_complaint():
 
 
 def test_a_sentence_about_someone_in_danger_reaches_hq_even_when_no_rule_names_the_crime():
-    result = rj("A man with a knife has locked himself in with his daughter in ward 12, Kotputli, neighbours cannot get in")
+    post = TriageInput(text="A man with a knife has locked himself in with his daughter in ward 12, Kotputli, "
+                            "neighbours cannot get in", mentions=("PoliceRajasthan",))
+    result = triage(post, second_reading=False)
     assert (result.actionable, result.district, result.priority) == (True, None, "P1")
 
 

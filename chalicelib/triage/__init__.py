@@ -29,7 +29,8 @@ from functools import lru_cache
 
 from chalicelib.triage.lexicon import (Hit, Matcher, content_stems, cue_matcher, hinglish_markers, lexicon,
                                       stopwords)
-from chalicelib.triage.normalise import analyse, fold
+from chalicelib.triage.model import PLACE_MASK
+from chalicelib.triage.normalise import Text, analyse, fold
 from chalicelib.triage.taxonomy import Category, category, load_taxonomy
 
 __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
@@ -53,6 +54,13 @@ GRATITUDE = ("na_thanks", "na_praise")
 # Cues that something is happening to someone, even when no rule names the crime.
 NARRATIVE_TOKENS = 8  # "jaldi" or "hospital" alone tells nothing; a sentence about someone does
 EVENT_SIGNS = {"weapon", "injury", "serious_injury", "urgent", "danger_now", "child", "vulnerable"}
+# How sure the second reader must be, by what the rules concluded without a keyword.
+# The share of the neighbours' vote the second reader needs, by what the rules concluded without a
+# keyword: the rules sensed a complaint (general_query) or nothing (na_unrelated). Chosen by
+# leaving each writer out in bench/triage_second_reader.py.
+SECOND_READING_AT = {"general_query": 0.3, "na_unrelated": 0.6}
+# A model's reading names a category, not a danger: P1 needs a sign of one.
+DANGER_SIGNS = {"danger_now", "child", "vulnerable", "unrest", "progressive"}
 
 
 @dataclass(frozen=True)
@@ -88,29 +96,41 @@ def _category_matcher() -> Matcher:
     return Matcher([(c.id, kw) for c in load_taxonomy().values() for kw in c.keywords])
 
 
-def triage(post: TriageInput) -> TriageResult:
-    """Never raises: an unexpected failure returns an actionable result for HQ to look at."""
+def triage(post: TriageInput, second_reading: bool = True) -> TriageResult:
+    """Never raises: an unexpected failure returns an actionable result for HQ to look at.
+    second_reading=False is the keyword rules alone (deriving and measuring the model)."""
     try:
-        return _triage(post)
+        return _triage(post, second_reading)
     except Exception as exc:  # noqa: BLE001 - a post must never be lost to a triage bug
         return TriageResult(True, "general_query", "service_request", "P2", None, False,
                             (f"triage failed ({type(exc).__name__}); HQ must read it",), "en")
 
 
-def _triage(post: TriageInput) -> TriageResult:
-    raw = post.text if isinstance(post.text, str) else ""
-    text = analyse(raw[:MAX_CHARS], hinglish_markers())
-    cues: list[str] = []
+def post_content(raw: str) -> tuple[str, ...]:
+    """The words triage reads in a post, place names masked: what the second reader learns from."""
+    stems, _ = _masked(analyse(raw[:MAX_CHARS], hinglish_markers()))
+    return content_stems(stems)
 
+
+def _masked(text: Text) -> tuple[tuple[str, ...], list]:
     # Place names are not words: Sikar is not shikar (hunting), Jhansi not jhansa, Churu not chura.
     from chalicelib.triage.places import gazetteer  # loaded once, on the first post
 
     stems = list(text.stems)
     places_named = gazetteer().spans(text)
     for _, start, end in places_named:
-        stems[start:end] = ["##"] * (end - start)
-    stems = tuple(stems)
-    hits = _category_matcher().match(content_stems(stems), stems)
+        stems[start:end] = [PLACE_MASK] * (end - start)
+    return tuple(stems), places_named
+
+
+def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
+    raw = post.text if isinstance(post.text, str) else ""
+    text = analyse(raw[:MAX_CHARS], hinglish_markers())
+    cues: list[str] = []
+
+    stems, places_named = _masked(text)
+    content = content_stems(stems)
+    hits = _category_matcher().match(content, stems)
     scores, reasons = _score(hits)
     cue_hits = cue_matcher().match(text.stems, text.stems)  # full stems too, for "=saal se" phrases
     flags = {h.key for h in cue_hits}
@@ -137,9 +157,11 @@ def _triage(post: TriageInput) -> TriageResult:
         reasons.setdefault("child_marriage", "a child's marriage")
 
     cat = _decide_category(scores, flags, words, text.has_url)
+    reason = reasons.get(cat)
+    if second_reading and not scores:
+        cat, reason = _second_reading(content, cat, flags)
 
     c = category(cat)
-    reason = reasons.get(cat)
     if c.actionable:
         refined = _refine(cat, flags, words, child, scores, ages)
         if refined != cat:
@@ -172,6 +194,21 @@ def _triage(post: TriageInput) -> TriageResult:
         cues.append(f"district: {district} named, but the complaint is unclassified -> HQ decides")
         district = None
     return TriageResult(True, c.id, c.group, priority, district, sensitive, tuple(cues), text.language)
+
+
+def _second_reading(content: tuple[str, ...], cat: str, flags: set[str]) -> tuple[str, str | None]:
+    """No keyword fired: the model reads the post. It may name the complaint the rules only sensed
+    (general_query), and, surer still, find one in a post the rules saw nothing in (na_unrelated)."""
+    if cat not in SECOND_READING_AT or "narrative" not in flags:
+        return cat, None  # a word or two is no post to read
+    from chalicelib.triage.model import post_model  # the counts load on the first such post
+
+    reading = post_model().read(content)
+    if reading is None or reading.category is None or reading.probability < SECOND_READING_AT[cat]:
+        return cat, None
+    flags.discard("unclassified")
+    flags.add("read")
+    return reading.category, f"no keyword; read as {reading.group} ({reading.probability:.0%})"
 
 
 QUOTED = re.compile(r"'[^']*'")
@@ -347,10 +384,15 @@ def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dic
 
 
 def _priority(c: Category, flags: set[str], child: bool) -> tuple[str, str]:
+    hurt_or_armed = flags & {"injury", "urgent", "weapon"}
     if c.id == "general_query" and ("complaint" in flags or "unclassified" in flags):
-        if flags & {"injury", "urgent", "weapon"}:
+        if hurt_or_armed:
             return "P1", "unclassified, someone hurt, armed or in danger"
         return "P2", "unclassified complaint"
+    if "read" in flags and hurt_or_armed and c.group != "service_request":
+        return "P1", "read by the model, someone hurt, armed or in danger"
+    if "read" in flags and c.priority == "P1" and not flags & DANGER_SIGNS:
+        return "P2", "read by the model, no danger named"
     if c.group == "service_request":
         return "P3", "routine service request"
     if "life_at_risk" in flags:

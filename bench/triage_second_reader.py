@@ -1,0 +1,64 @@
+"""Does the second reader (chalicelib/triage/model.py) earn its place? Leave one writer out.
+
+    .venv/bin/python bench/triage_second_reader.py
+
+For each teammate who wrote labelled posts without seeing the rules, the model is derived from
+every other training file, and that writer's posts are triaged by the keyword rules alone and by
+the rules with the second reader. The rules were tuned on most of these writers after their first
+score, so "rules alone" flatters them: rounds 30 and 31, never tuned on and never trained on, are
+the fair comparison. Prints the issue's metrics side by side.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "chalicelib" / "data"))
+
+import derive_triage_model as derivation  # noqa: E402
+from triage_quality import quality  # noqa: E402
+
+from chalicelib.triage import model, triage  # noqa: E402
+
+WRITERS = {  # rounds written by one teammate who never saw the rules
+    "writer 1 (rounds 22-23)": ("triage_heldout22.jsonl", "triage_heldout23.jsonl"),
+    "writer 2 (rounds 24-25)": ("triage_heldout24.jsonl", "triage_heldout25.jsonl"),
+    "writer 3 (rounds 26-27)": ("triage_heldout26.jsonl", "triage_heldout27.jsonl"),
+    "writer 4 (rounds 28-29)": ("triage_heldout28.jsonl", "triage_heldout29.jsonl"),
+    "writer 5 (rounds 30-31, untuned)": ("triage_heldout30.jsonl", "triage_heldout31.jsonl"),
+    "writer 6 (rounds 32-33)": ("triage_heldout32.jsonl", "triage_heldout33.jsonl"),
+}
+SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
+
+
+def measure(posts: list[dict], second_reading: bool) -> dict[str, float]:
+    got = {p["id"]: triage(derivation.as_input(p), second_reading).to_dict() for p in posts}
+    return quality(posts, got)
+
+
+def compare(name: str, files: tuple[str, ...]) -> dict:
+    trained = derivation.derive(derivation.labelled_posts(derivation.training_files(set(files))))
+    reader = model.PostModel(trained)
+    model.post_model = lambda: reader  # noqa: E731 - a reader this writer never taught
+    posts = derivation.labelled_posts([ROOT / "tests" / "data" / f for f in files])
+    alone, read = measure(posts, False), measure(posts, True)
+    print(f"{name} ({len(posts)} posts)")
+    for metric in alone:
+        print(f"  {metric:22s} {alone[metric]:6.1%} -> {read[metric]:6.1%}")
+    return {"posts": len(posts), "rules": alone, "rules_and_model": read}
+
+
+def main() -> int:
+    results = {name: compare(name, files) for name, files in WRITERS.items()}
+    sealed = tuple(f for f in SEALED if (ROOT / "tests" / "data" / f).exists())
+    if sealed:
+        results["sealed rounds 34-37"] = compare("sealed rounds 34-37 (never tuned, never trained)", sealed)
+    (ROOT / "bench" / "triage_second_reader.json").write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

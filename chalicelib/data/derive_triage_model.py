@@ -1,0 +1,78 @@
+"""Derive chalicelib/data/triage_model.json, the counts behind triage's second reader (triage/model.py).
+
+    .venv/bin/python chalicelib/data/derive_triage_model.py
+
+Learns from the labelled posts in tests/data except those kept for measuring: the shared dev set,
+rounds 30 and 31 (never tuned on: the standing measure of posts the rules have never seen) and any
+round listed in MEASURED_ONLY. Each post counts once for its group (the first acceptable one);
+its category is what the keyword rules decided when they got the group right, else it votes only
+for the group. Features seen in fewer than MIN_POSTS posts are dropped: one writer's quirk is no
+evidence.
+Run it again after adding labelled posts or changing the rules.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from chalicelib.triage import TriageInput, post_content, triage  # noqa: E402
+from chalicelib.triage.model import MODEL, model_features  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data"
+MEASURED_ONLY = {"triage_dev.jsonl", "triage_heldout30.jsonl", "triage_heldout31.jsonl",
+                 "triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl",
+                 "triage_heldout37.jsonl"}
+MIN_POSTS = 2
+
+
+def training_files(excluded: set[str] = frozenset()) -> list[Path]:
+    return [p for p in sorted(LABELLED.glob("triage_*.jsonl")) if p.name not in MEASURED_ONLY | excluded]
+
+
+def labelled_posts(files: list[Path]) -> list[dict]:
+    return [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def as_input(post: dict) -> TriageInput:
+    coordinates = post.get("coordinates")
+    return TriageInput(text=post["text"], platform=post.get("platform") or "x",
+                       mentions=tuple(post.get("mentions") or ()), user_location=post.get("user_location"),
+                       coordinates=tuple(coordinates) if coordinates else None, state=post.get("state"),
+                       desk=post.get("desk"))
+
+
+def labels(post: dict) -> tuple[str, str | None]:
+    expect = post["expect"]
+    if not expect["actionable"]:
+        return "not_actionable", None
+    groups = expect["group"] if isinstance(expect["group"], list) else [expect["group"]]
+    ruled = triage(as_input(post), second_reading=False)
+    return (ruled.group, ruled.category) if ruled.group in groups else (groups[0], None)
+
+
+def derive(posts: list[dict]) -> dict:
+    rows = [(model_features(post_content(p["text"])), *labels(p)) for p in posts]
+    seen_in = Counter(f for features, _, _ in rows for f in features)
+    return {
+        "derived_by": "chalicelib/data/derive_triage_model.py",
+        "posts": [[group, category_id, "|".join(sorted(f for f in features if seen_in[f] >= MIN_POSTS))]
+                  for features, group, category_id in rows],
+    }
+
+
+def main() -> int:
+    files = training_files()
+    model = derive(labelled_posts(files))
+    MODEL.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{MODEL.name}: {len(model['posts'])} posts from {len(files)} files, {MODEL.stat().st_size // 1024} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

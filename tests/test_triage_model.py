@@ -1,0 +1,88 @@
+"""The second reader: what triage does with a post no keyword rule classifies."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from chalicelib.triage import TriageInput, model, post_content, triage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "chalicelib" / "data"))
+import derive_triage_model as derivation  # noqa: E402
+
+KNIFE = ("A man with a knife has locked himself in with his daughter in ward 12, Kotputli, neighbours "
+         "cannot get in")
+
+
+def up(text):
+    return triage(TriageInput(text=text, mentions=("Uppolice",)))
+
+
+def reader_of(*posts):
+    """A model that knows only the given (group, category, text) posts."""
+    return model.PostModel({"posts": [[g, c, "|".join(sorted(model.model_features(post_content(t))))]
+                                      for g, c, t in posts]})
+
+
+@pytest.fixture
+def only_reader(monkeypatch):
+    def install(*posts):
+        reader = reader_of(*posts)
+        monkeypatch.setattr(model, "post_model", lambda: reader)
+    return install
+
+
+def test_a_complaint_no_rule_names_is_read_and_goes_to_the_district_named():
+    result = up("My neighbour in Indirapuram locks his 12-year-old domestic help inside the flat all day; "
+                "she looks scared and underfed")
+    assert (result.group, result.district) == ("women_children", "up-ghaziabad")
+    assert "read as women_children" in result.cues[0]
+
+
+def test_a_keyword_decides_before_the_model_is_asked():
+    result = up("Kanpur ke Kidwai Nagar me kal raat meri bike chori ho gayi, ghar ke bahar khadi thi")
+    assert result.category == "vehicle_theft"
+    assert not any("read as" in cue for cue in result.cues)
+
+
+def test_a_word_or_two_is_not_read(only_reader):
+    only_reader(("animal", "cruelty_to_animals", "ghoda bhookha"))
+    assert not up("ghoda bhookha").actionable
+
+
+def test_a_reading_names_no_danger_so_a_p1_category_read_without_one_is_p2(only_reader):
+    only_reader(*[("misinformation", "hate_speech_objectionable_post",
+                   "log ek dusre ke khilaf post share karte hain group me roz")] * 3)
+    result = up("log ek dusre ke khilaf post share karte hain group me roz, Lucknow")
+    assert (result.category, result.priority) == ("hate_speech_objectionable_post", "P2")
+
+
+def test_a_reading_of_someone_armed_is_p1(only_reader):
+    only_reader(("disputes_threats", "criminal_intimidation", KNIFE))
+    result = triage(TriageInput(text=KNIFE, mentions=("PoliceRajasthan",)))
+    assert (result.category, result.priority, result.district) == \
+        ("criminal_intimidation", "P1", "rj-kotputli-behror")
+
+
+def test_a_split_vote_leaves_the_unclassified_complaint_to_hq(only_reader):
+    only_reader(("disputes_threats", "criminal_intimidation", KNIFE), ("animal", "cruelty_to_animals", KNIFE),
+                ("violent_crime", "kidnapping_abduction", KNIFE), ("road_traffic", "road_accident", KNIFE))
+    result = triage(TriageInput(text=KNIFE, mentions=("PoliceRajasthan",)))
+    assert (result.category, result.district) == ("general_query", None)
+
+
+def test_chatter_the_rules_see_nothing_in_needs_a_clear_vote_to_become_a_complaint(only_reader):
+    chatter = "Kal Kanpur me India ka match hai, ticket kahan milega koi batao yaar sab log"
+    only_reader(("service_request", "general_query", chatter), ("not_actionable", None, chatter))
+    assert not up(chatter).actionable
+
+
+def test_the_shipped_model_is_what_its_derivation_script_makes():
+    shipped = json.loads(derivation.MODEL.read_text(encoding="utf-8"))
+    assert shipped == derivation.derive(derivation.labelled_posts(derivation.training_files()))
+
+
+def test_the_rounds_kept_for_measuring_never_teach_the_model():
+    taught = {p.name for p in derivation.training_files()}
+    assert {"triage_dev.jsonl", "triage_heldout30.jsonl", "triage_heldout31.jsonl"} <= derivation.MEASURED_ONLY
+    assert not taught & derivation.MEASURED_ONLY
