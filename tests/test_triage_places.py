@@ -99,6 +99,17 @@ def test_a_route_name_does_not_outvote_the_place_of_the_incident():
     assert district("Jaipur Ajmer highway par accident, log ghayal") is None
 
 
+def test_a_road_named_after_one_town_and_nothing_else_runs_by_that_town():
+    assert district("Ratangarh highway pe raat ko 2 accident ho chuke") == "rj-churu"
+    assert district("Tirwa road pe bus aur trolley ki takkar, log ghayal", UP) == "up-kannauj"
+
+
+def test_a_road_named_after_a_district_may_be_a_street_of_another_city():
+    # Tonk Road is a main road of Jaipur, Sitapur Road one of Lucknow
+    assert district("Tonk road pe accident, 2 log ghayal") is None
+    assert district("Sitapur road pe accident, 2 log ghayal", UP) is None
+
+
 def test_a_word_that_is_also_a_district_name_needs_a_capital_or_context():
     assert district("Ek banda mera phone cheen ke bhaag gaya", UP) is None
     assert district("Banda me ek banda ne mera phone cheen liya", UP) == "up-banda"

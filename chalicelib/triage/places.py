@@ -438,6 +438,7 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
     seen_labels: set[str] = set()
     named: set[str] = set()
+    town_roads: set[str] = set()
     offices: list[Found] = []
     for hit in gz.found_in(text, spans):
         place = hit.place
@@ -456,6 +457,8 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
         # An ambiguous name spreads its vote, a route name counts half; agreement still adds up.
         if place.kind == "district" and not hit.route:
             named.update(ids)
+        if place.kind != "district" and hit.route and len(ids) == 1:
+            town_roads.update(ids)
         share = (0.5 if hit.route else 1.0) / len(ids)
         for d in ids:
             support[d] = support.get(d, 0) + share
@@ -466,8 +469,13 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
             if d in support:
                 support[d] += 0.25
                 cues.append(f"district: {place.kind} '{place.label}' confirms {d}")
-    # Ambiguous names alone (Vaishali Nagar: Jaipur or Ajmer) do not decide: require a full vote.
-    if support and max(support.values()) < 1.0:
+    # Ambiguous names alone (Vaishali Nagar: Jaipur or Ajmer) do not decide: require a full vote. A road
+    # named after one town and nothing else named ("Nathdwara highway", "Tirwa road") runs by that town;
+    # one named after a district ("Tonk road", "Sitapur road") is as often a street of the next city.
+    if support and max(support.values()) < 1.0 and set(support) == town_roads and len(town_roads) == 1:
+        winner, tied = next(iter(town_roads)), sorted(town_roads)
+        cues.append(f"district: the road runs by a town of {winner}")
+    elif support and max(support.values()) < 1.0:
         winner, tied = None, sorted(support)
     else:
         winner, tied = _pick(support, named)
