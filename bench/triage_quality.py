@@ -4,7 +4,8 @@
 
 Runs `python -m chalicelib.triage` over each labelled file (default: ../shared/data/triage_dev.jsonl)
 and prints actionable precision/recall, group macro-F1, district accuracy where a district is expected,
-false-route rate where none is, P1 recall; then the median triage time per post on one core and the
+false-route rate where none is, P1 recall and P1 false alarms (actionable posts not labelled P1
+that got P1: no target, the price paid for recall); then the median triage time per post on one core and the
 import time of the triage module. Targets (on unseen posts): group macro-F1 >= 0.90, district
 accuracy >= 0.95, false-route <= 2%, P1 recall >= 0.95, median <= 1 ms, import <= 50 ms.
 """
@@ -37,6 +38,7 @@ def run_cli(rows: list[dict]) -> dict:
 def quality(rows: list[dict], got: dict) -> dict[str, float]:
     tp = fp = fn = 0
     district_hits = district_total = false_routes = no_district_total = p1_hits = p1_total = 0
+    false_alarms = calm_total = 0
     pairs = []
     for r in rows:
         e, g = r["expect"], got[r["id"]]
@@ -57,6 +59,9 @@ def quality(rows: list[dict], got: dict) -> dict[str, float]:
         if e.get("p1"):
             p1_total += 1
             p1_hits += g["priority"] == "P1"
+        elif e["actionable"]:
+            calm_total += 1
+            false_alarms += g["priority"] == "P1"
     labels = sorted({t for t, _ in pairs} | {p for _, p in pairs})
     f1s = []
     for label in labels:
@@ -72,6 +77,7 @@ def quality(rows: list[dict], got: dict) -> dict[str, float]:
         "district accuracy": district_hits / district_total if district_total else 1.0,
         "false-route rate": false_routes / no_district_total if no_district_total else 0.0,
         "P1 recall": p1_hits / p1_total if p1_total else 1.0,
+        "P1 false alarms": false_alarms / calm_total if calm_total else 0.0,
     }
 
 

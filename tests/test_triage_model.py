@@ -18,16 +18,16 @@ def up(text):
     return triage(TriageInput(text=text, mentions=("Uppolice",)))
 
 
-def reader_of(*posts):
+def reader_of(*posts, emergencies=False):
     """A model that knows only the given (group, category, text) posts."""
-    return model.PostModel({"posts": [[g, c, "|".join(sorted(model.model_features(post_content(t))))]
+    return model.PostModel({"posts": [[g, c, "|".join(sorted(model.model_features(post_content(t)))), emergencies]
                                       for g, c, t in posts]})
 
 
 @pytest.fixture
 def only_reader(monkeypatch):
-    def install(*posts):
-        reader = reader_of(*posts)
+    def install(*posts, emergencies=False):
+        reader = reader_of(*posts, emergencies=emergencies)
         monkeypatch.setattr(model, "post_model", lambda: reader)
     return install
 
@@ -86,3 +86,18 @@ def test_the_rounds_kept_for_measuring_never_teach_the_model():
     taught = {p.name for p in derivation.training_files()}
     assert {"triage_dev.jsonl", "triage_heldout30.jsonl", "triage_heldout31.jsonl"} <= derivation.MEASURED_ONLY
     assert not taught & derivation.MEASURED_ONLY
+
+
+def test_a_post_like_earlier_emergencies_is_p1_though_no_danger_word_fired(only_reader):
+    fight = "Gali me do parivaron ke beech jhagda chal raha hai, ek aadmi zameen pe pada hai aur koi nahi rok raha"
+    only_reader(("disputes_threats", "family_neighbour_dispute", fight), emergencies=True)
+    ruled = triage(TriageInput(text=fight, mentions=("Uppolice",)), second_reading=False)
+    read = up(fight)
+    assert (ruled.group, ruled.priority) == ("disputes_threats", "P2")
+    assert read.priority == "P1" and "were emergencies" in read.cues[1]
+
+
+def test_a_theft_is_never_p1_by_resemblance_alone(only_reader):
+    theft = "Mera phone chori ho gaya market me abhi abhi, kaale rang ka Samsung tha, cover bhi laga tha"
+    only_reader(("property_crime", "mobile_theft_lost", theft), emergencies=True)
+    assert up(theft).priority == "P2"

@@ -61,8 +61,8 @@ def derive(posts: list[dict]) -> dict:
     seen_in = Counter(f for features, _, _ in rows for f in features)
     return {
         "derived_by": "chalicelib/data/derive_triage_model.py",
-        "posts": [[group, category_id, "|".join(sorted(f for f in features if seen_in[f] >= MIN_POSTS))]
-                  for features, group, category_id in rows],
+        "posts": [[group, category_id, "|".join(sorted(f for f in features if seen_in[f] >= MIN_POSTS)), p1]
+                  for (features, group, category_id), p1 in zip(rows, (bool(p["expect"].get("p1")) for p in posts))],
     }
 
 

@@ -4,8 +4,9 @@ Every writer of complaints brings words the rules do not know ("ghode ko bhookha
 jotta hai", "locks his 12-year-old domestic help inside the flat"). When no rule fires, the post is
 compared with the labelled posts in tests/data (data/derive_triage_model.py): the NEIGHBOURS that
 share the most telling words and word pairs (rare ones count more) vote for a group, and those of
-the winning group for a category. It never overrules a keyword, it only speaks when the vote is
-clear enough, and the cue it leaves tells HQ that the category is a reading, not a rule.
+the winning group for a category; those that were emergencies (P1) vote for P1. It never overrules
+a keyword, it only speaks when the vote is clear enough, and the cue it leaves tells HQ that the
+category or the priority is a reading, not a rule.
 
 Neighbours beat a naive Bayes model on the same counts when one writer was left out of training
 (group of posts without a keyword 76 % against 61 %, category within the right group 82 % against
@@ -31,6 +32,7 @@ class Reading:
     group: str
     category: str | None   # None when the post reads as not actionable
     probability: float     # the winning group's share of the neighbours' vote
+    emergency: float       # the share of the vote from posts that were P1 (danger now)
 
 
 def model_features(content: tuple[str, ...]) -> frozenset[str]:
@@ -42,9 +44,10 @@ def model_features(content: tuple[str, ...]) -> frozenset[str]:
 
 class PostModel:
     def __init__(self, data: dict) -> None:
-        self.labels = [(group, category_id) for group, category_id, _ in data["posts"]]
+        self.labels = [(group, category_id) for group, category_id, _, _ in data["posts"]]
+        self.p1 = [p1 for _, _, _, p1 in data["posts"]]
         self.index: dict[str, list[int]] = defaultdict(list)
-        for i, (_, _, features) in enumerate(data["posts"]):
+        for i, (_, _, features, _) in enumerate(data["posts"]):
             for feature in features.split("|"):
                 self.index[feature].append(i)
         total = len(self.labels)
@@ -61,10 +64,11 @@ class PostModel:
         group = _winner((self.labels[i][0], s) for i, s in nearest)
         votes = sum(s for _, s in nearest)
         probability = sum(s for i, s in nearest if self.labels[i][0] == group) / votes if votes else 0.0
+        emergency = sum(s for i, s in nearest if self.p1[i]) / votes if votes else 0.0
         if group == "not_actionable":
-            return Reading(group, None, probability)
+            return Reading(group, None, probability, emergency)
         categories = [(self.labels[i][1], s) for i, s in nearest if self.labels[i][0] == group and self.labels[i][1]]
-        return Reading(group, _winner(categories), probability) if categories else None
+        return Reading(group, _winner(categories) if categories else None, probability, emergency)
 
 
 def _winner(votes) -> str:
