@@ -199,6 +199,7 @@ def test_a_town_known_only_by_its_english_name_is_found_written_in_devanagari():
 
 def test_a_hindi_word_that_reads_like_a_town_in_latin_letters_is_not_that_town():
     assert district("खेत में हिरण का शिकार हो रहा है") is None   # शिकार (hunting), not Sikar
+    assert district("उतरौला में पशुओं का चारा चोरी हो गया", UP) == "up-balrampur"  # चारा (fodder), not Chharra
 
 
 # -- villages and small towns known by their post offices (chalicelib/data/post_offices.json) ------------

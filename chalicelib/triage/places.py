@@ -62,8 +62,9 @@ WEAK_NAMES = {"banda", "basti", "mau", "dig", "dosa", "eta", "orai", "mati", "ko
               "बस्ती", "काशी", "नगर", "बाप", "रानी", "बाड़ी", "कोंच", "पहाड़ी"}
 # English words that fold into a place name: "barely" is Bareli (Bareilly), "Sandy" Sandi (Hardoi);
 # shikar (hunting) folds into Sikar, which is written so. Hindi words read in Latin letters too:
-# शिकार (hunting) is Sikar, सालों (years) Salon in Raebareli, हराया (defeated) Harraiya.
-NOT_PLACES = {"barely", "sandy", "shikar", "shikaar", "शिकार", "सालों", "हराया"}
+# शिकार (hunting) is Sikar, सालों (years) Salon in Raebareli, हराया (defeated) Harraiya, चारा (fodder)
+# Chharra in Aligarh.
+NOT_PLACES = {"barely", "sandy", "shikar", "shikaar", "शिकार", "सालों", "हराया", "चारा"}
 CONTEXT_WORDS = {"district", "distt", "dist", "jila", "jilla", "jile", "police", "city", "sp", "thana", "thane",
                  "kotwali", "chowki", "जिला", "जिले", "पुलिस", "शहर", "थाना", "थाने", "कोतवाली", "चौकी"}
 # Locality names found in many towns ("Shastri Nagar", "Civil Lines"): they only confirm a district
