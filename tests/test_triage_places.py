@@ -260,10 +260,15 @@ def test_a_hindi_word_read_in_latin_letters_is_not_a_village():
     assert district("हमें पुलिस पर भरोसा है, पर थाने में सुनवाई नहीं होती") is None   # भरोसा is no Bharosa
 
 
-def test_a_village_written_in_devanagari_counts_next_to_thana_or_signed_off_after_a_comma():
+def test_a_village_written_in_devanagari_counts_after_the_title_of_an_address():
     assert district("थाना सिकराय क्षेत्र में मेरी बाइक चोरी हो गई") == "rj-dausa"
-    assert district("मेरी बाइक चोरी हो गई, सिकराय") == "rj-dausa"
+    assert district("ग्राम सिकराय में मेरी बाइक चोरी हो गई") == "rj-dausa"
     assert district("सिकराय में मेरी बाइक चोरी हो गई") is None  # no capital letter to tell a name in Hindi
+
+
+def test_an_everyday_hindi_word_next_to_police_is_not_a_village():
+    # परसों (the day after tomorrow) is Parson, a village, once read in Latin letters
+    assert district("मैं परसों थाने गया था, पुलिस परसों आई थी पर मेरी बाइक नहीं मिली", UP) is None
 
 
 def test_a_refused_post_office_name_does_not_hide_the_town_after_it():

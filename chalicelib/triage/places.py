@@ -79,8 +79,13 @@ KOTWALI = {"kotvali", "कोतवालि", "cant", "sadar", "सदर"}  # 
 ROUTE_WORDS = {"expressway", "highway", "hwy", "road", "marg", "nh",
                "हाइवे", "हाईवे", "एक्सप्रेसवे", "मार्ग", "रोड"}
 LOCATIVE = {"me", "mein", "mai", "ke", "ki", "ka", "se", "main", "में", "के", "की", "का", "से"}
+# A village written in Devanagari is read through romanise.py, where everyday words meet village names too
+# (परसों is Parson, कोहरा Kohara, गेहूं Gehun) and no capital tells a name: it counts only after the title
+# of an address ("ग्राम सिकराय", "थाना शाहगंज").
+VILLAGE_TITLES = {"ग्राम", "थाना", "मौजा", "कस्बा"}
 LOCATIVE = {fold(w) for w in LOCATIVE}
 CONTEXT_WORDS = {fold(w) for w in CONTEXT_WORDS}
+VILLAGE_TITLES = {fold(w) for w in VILLAGE_TITLES}
 WEAK_NAMES = {" ".join(fold(t) for t in w.split()) for w in WEAK_NAMES}
 
 
@@ -245,8 +250,12 @@ class Gazetteer:
                 i += 1
                 continue
             place, length = hit
-            if (place.weak and not lenient and not self._weak_ok(originals, tokens, i, length)
-                    and not _signed_off(text.raw, originals, i, length)) or originals[i].casefold() in NOT_PLACES:
+            if place.kind == "post_office" and not originals[i].isascii():
+                refused = i == 0 or tokens[i - 1] not in VILLAGE_TITLES
+            else:
+                refused = place.weak and not lenient and not self._weak_ok(originals, tokens, i, length) \
+                    and not _signed_off(text.raw, originals, i, length)
+            if refused or originals[i].casefold() in NOT_PLACES:
                 # A post office refused starts no name: "Madanganj Kishangarh" still holds Kishangarh.
                 i += 1 if place.kind == "post_office" else length
                 continue
