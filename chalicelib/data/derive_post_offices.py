@@ -60,16 +60,18 @@ QUALIFIERS = {"bazar", "bazaar", "mandi", "town", "city", "kutchery", "kachehri"
               "railway", "rly", "tehseel", "tehsil", "parisar", "sharif", "lsg", "ndc", "head", "post", "office"}
 # Everyday Hindi and Hinglish words that are also village names (khair: anyway; kasba: a town; sawar:
 # riding; lehra: waving), found by reading which names posts use in lower case, then reviewed.
-ORDINARY_WORDS = {"mandi", "bajar", "bazar", "kharab", "sawar", "bhatija", "bhatiza", "rehta", "jawan", "saman",
-                  "awara", "kachra", "pehna", "mangta", "badla", "pahadi", "mahua", "matka", "suhana", "lehra",
-                  "munshi", "kirana", "sakriya", "chandi", "chidiya", "collectorate", "gandhi", "bihari", "hathi",
-                  "saini", "mahal", "dargah", "chauri", "chaura", "ajmeri", "danta", "bhawani", "sikhar", "shikhar",
-"khair", "kasba", "katra", "patti", "shahi", "mohan", "karari", "khada", "sadat", "nagla",
-                  "nagli", "dhani", "basti", "kheda", "khera", "kheri", "garhi", "sarai", "tanda", "chowk",
-                  "college", "colony", "court", "jungle", "grant", "university", "hospital", "factory",
-                  "market", "school", "police", "thana", "chowki", "mandir", "masjid", "sadar", "cantt",
-                  "kalan", "khurd", "buzurg", "bujurg", "majra", "purwa", "tola", "khas", "mafi", "urf", "mandal",
-                  "bagar",
+ORDINARY_WORDS = {"mandi", "bajar", "bazar", "kharab", "sawar", "bhatija", "bhatiza", "rehta",
+                  "jawan", "saman", "awara", "kachra", "pehna", "mangta", "badla", "pahadi",
+                  "mahua", "matka", "suhana", "lehra", "munshi", "kirana", "sakriya", "chandi",
+                  "chidiya", "collectorate", "gandhi", "bihari", "hathi", "saini", "mahal",
+                  "dargah", "chauri", "chaura", "ajmeri", "danta", "bhawani", "sikhar", "shikhar",
+                  "kotwal", "pradhan", "mukhiya", "sarpanch", "khair", "kasba", "katra", "patti",
+                  "shahi", "mohan", "karari", "khada", "sadat", "nagla", "nagli", "dhani", "basti",
+                  "kheda", "khera", "kheri", "garhi", "sarai", "tanda", "chowk", "college",
+                  "colony", "court", "jungle", "grant", "university", "hospital", "factory",
+                  "market", "school", "police", "thana", "chowki", "mandir", "masjid", "sadar",
+                  "cantt", "kalan", "khurd", "buzurg", "bujurg", "majra", "purwa", "tola", "khas",
+                  "mafi", "urf", "mandal", "bagar",
                   # better known as places outside Rajasthan and UP
                   "sirsa", "orchha", "nizamabad", "jahanabad", "bilaspur"}
 
