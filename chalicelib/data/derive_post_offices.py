@@ -14,11 +14,15 @@ centre), and for Jaipur, Jodhpur and Kota city or rural by distance from the cit
 cannot be placed with confidence keeps every candidate, which resolves to a tie: HQ decides.
 
 Names are cleaned (office suffixes, qualifiers such as "Bazar", "Town" or the district written
-after the suffix) and filtered: shorter than MIN_LETTERS, digits, everyday words and first names
-(tests/data/triage_common_words.txt, ORDINARY_WORDS), world places, generic localities, names with a
-triage keyword in them, and names the gazetteer already knows (its towns and curated places win).
-A name found in several districts of a state keeps only a DOMINANT district (a GeoNames town of
-that name there, or head and sub offices against branch offices elsewhere), else all of them.
+after the suffix) and filtered: shorter than MIN_LETTERS, digits, everyday words and names (the
+collision audit's word lists, ORDINARY_WORDS, NAMES, every word of the triage lexicon, and the Latin
+readings of its Hindi words), world places, generic localities, police words, names with a triage
+keyword in them, and names the gazetteer already knows (its towns and curated places win). A name
+found in several districts of a state keeps only a DOMINANT district (a GeoNames town of that name
+there, or head and sub offices against branch offices elsewhere), else all of them.
+
+Besides the file it prints how its placing agrees with the towns gazetteer.json places in split
+Rajasthan districts.
 """
 from __future__ import annotations
 
@@ -75,6 +79,26 @@ ORDINARY_WORDS = {"mandi", "bajar", "bazar", "kharab", "sawar", "bhatija", "bhat
                   # better known as places outside Rajasthan and UP
                   "sirsa", "orchha", "nizamabad", "jahanabad", "bilaspur"}
 
+# First names and surnames beyond the audit's list (a name capitalised mid-sentence reads like a place).
+NAMES = set("""
+aarti abhay abhishek aditya ajay akash akhilesh alok aman amit amitabh anand anil anita anjali ankit anoop anuj
+anupam anurag arjun arun arvind ashish ashok atul avinash ayush babita badal balram bharat bhupendra bhushan bindu
+brijesh chandan chandra chetan deepa deepak devendra dharmendra dilip dinesh durga gagan ganesh gaurav geeta girish
+gopal govind gulshan hari harish hemant himanshu indra ishwar jagdish jaswant jitendra jyoti kailash kamal kamlesh
+kapil karan kavita kishan kishore krishan kuldeep kunal lakhan lalit laxman madan mahendra mamta manish manju manoj
+meena mohit mukesh munna naresh naveen neeraj nitin pankaj pawan pooja pradeep prakash pramod prashant pratap
+praveen prem priyanka puneet pushpa rahul rajan rajeev rajendra rajesh raju rakesh raman ramesh ranjit ravi rekha
+rinku ritu rohit roshan sachin sandeep sanjay sanjeev santosh sarita satish satyam seema shailendra shankar shashi
+shivam shyam sonu subhash sudhir sumit sunil sunita suraj suresh sushil swati tarun uday umesh upendra vikas vikram
+vimal vinay vinod vipin virendra vishal vivek yashpal yogesh arif asif aslam azhar farhan faisal imran irfan javed
+kasim mehboob mustafa nadeem naseem nawab parvez rafiq rashid rizwan sajid salim sameer shahid shakeel sharif
+shoaib sohail tahir wasim zakir yusuf zubair gurpreet harpreet jaspreet manpreet simran baljeet kuldip
+yadav singh sharma verma gupta mishra pandey tiwari tripathi dubey shukla srivastava saxena agarwal bansal goyal
+meena meghwal gurjar rajput chauhan rathore shekhawat bishnoi choudhary kumar kumari prasad ansari qureshi
+siddiqui shaikh kushwaha maurya patel rawat negi bisht thakur jadon tomar bhadauria sengar solanki parmar bhati
+kachhwaha sisodia prajapati kashyap nishad kewat lodhi saini jatav valmiki
+""".split())
+
 
 def clean(office: str) -> str:
     """'Shahganj SO Jaunpur' -> 'Shahganj'; 'Mandawa Bazar S.O' -> 'Mandawa'; 'Rajgarh (Alwar) S.O' -> 'Rajgarh'."""
@@ -95,7 +119,7 @@ def load_words() -> set[str]:
     from chalicelib.triage.normalise import fold
     from chalicelib.triage.romanise import romanised_forms
 
-    words = set(ORDINARY_WORDS)
+    words = ORDINARY_WORDS | NAMES
     for name in ("triage_common_words.txt", "triage_common_places.txt"):
         words |= {w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
                   if w.strip() and not w.startswith("#")}
