@@ -129,37 +129,32 @@ def load_words() -> set[str]:
 
 
 def successors(state: str, old: str, districts: dict[str, dict]) -> list[str]:
+    """The current districts covering (part of) an India Post district, the parent first."""
     if state == "up":
         did = UP_NAMES.get(old) or (dg.default_for("Uttar Pradesh", old.title(), districts) or [None])[0]
         return [did] if did else []
     admin2 = RJ_NAMES.get(old, old.title())
-    ids = dg.ADMIN2.get(("Rajasthan", admin2)) or dg.default_for("Rajasthan", admin2, districts)
-    if admin2 == "Alwar":
-        ids = [*ids, "rj-bhiwadi"]
-    return list(ids)
+    ids = list(dg.ADMIN2.get(("Rajasthan", admin2)) or dg.default_for("Rajasthan", admin2, districts))
+    # Bhiwadi is a police district cut from Alwar's north-east (derive_gazetteer places only its town).
+    return [*ids, "rj-bhiwadi"] if admin2 == "Alwar" else ids
 
 
 def place(candidates: list[str], point: tuple[float, float] | None, districts: dict[str, dict]) -> list[str]:
-    """The current district(s) of an office in an old district covered by `candidates`."""
-    if len(candidates) <= 1 and not any(c in {r for r, _ in CITY_RADIUS_KM.values()} for c in candidates):
-        return candidates
-    if point is None:
+    """The current district(s) of an office: the successor whose HQ is nearest, with any other nearly
+    as near; for a rural district around a city commissionerate, the city within its radius."""
+    rural = {r for r, _ in CITY_RADIUS_KM.values()}
+    if point is None or (len(candidates) == 1 and candidates[0] not in rural):
         return candidates
     ranked = sorted((dg.km(point, dg.hq_of(c, districts)), c) for c in candidates)
-    (d1, best), rest = ranked[0], ranked[1:]
-    chosen = [best] + [c for d, c in rest if d <= d1 * AMBIGUOUS_RATIO]
-    out: list[str] = []
-    for city, (rural, radius) in CITY_RADIUS_KM.items():
-        if rural in chosen:
+    chosen = [c for d, c in ranked if d <= ranked[0][0] * AMBIGUOUS_RATIO]
+    for city, (around, radius) in CITY_RADIUS_KM.items():
+        if around in chosen:
             to_city = dg.km(point, dg.hq_of(city, districts))
             if to_city < radius:
-                chosen = [city if c == rural else c for c in chosen]
+                chosen = [city if c == around else c for c in chosen]
             elif to_city < 2 * radius:
-                chosen = [*chosen, city]
-    for c in chosen:
-        if c not in out:
-            out.append(c)
-    return out
+                chosen.append(city)
+    return list(dict.fromkeys(chosen))
 
 
 def hq_towns(districts: dict[str, dict]) -> None:
@@ -195,16 +190,16 @@ def acceptable(name: str, key: tuple[str, ...], words: set[str], known: set) -> 
     from chalicelib.triage.places import CONTEXT_WORDS, KOTWALI, NOT_PLACES, ROUTE_WORDS, WEAK_NAMES, _generic
 
     letters = "".join(key)
-    if len(letters) < MIN_LETTERS or min(map(len, key)) < 2 or not letters.isalpha() or not letters.isascii() or key in known:
-        return False
-    if _generic(key) or " ".join(key) in WEAK_NAMES or name.casefold() in NOT_PLACES:
+    if len(letters) < MIN_LETTERS or min(map(len, key)) < 2 or not (letters.isalpha() and letters.isascii()):
+        return False  # "67 RB", "A C Jobner"
+    if key in known or _generic(key) or " ".join(key) in WEAK_NAMES or name.casefold() in NOT_PLACES:
         return False
     if len(key) == 1 and key[0] in words or name.casefold() in words:
         return False
     if any(t in CONTEXT_WORDS or t in KOTWALI or t in ROUTE_WORDS for t in key):
         return False  # "Kotwali", "Thana Bhawan Road": a police word or a route is no village
     forms = keyword_forms()
-    return not any(stem(t) in forms or t in words and len(key) == 1 for t in key)
+    return not any(stem(t) in forms for t in key)  # a village name must not hide a keyword from triage
 
 
 def placed_offices(con: sqlite3.Connection, districts: dict[str, dict]) -> list[tuple[str, int, list[str]]]:
