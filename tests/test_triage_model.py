@@ -101,3 +101,12 @@ def test_a_theft_is_never_p1_by_resemblance_alone(only_reader):
     theft = "Mera phone chori ho gaya market me abhi abhi, kaale rang ka Samsung tha, cover bhi laga tha"
     only_reader(("property_crime", "mobile_theft_lost", theft), emergencies=True)
     assert up(theft).priority == "P2"
+
+
+def test_a_rescue_read_by_the_model_stays_a_rescue(only_reader):
+    # The refinement "trapped in a crash is an accident" compares keyword scores a reading has none of.
+    stranded = "Hum chaar log nadi ke beech tapu pe fase hain, paani badhta ja raha hai, koi nikalo humein yahan se"
+    only_reader(("emergency_rescue", "fire_disaster_rescue", stranded))
+    result = up(stranded)
+    assert result.category == "fire_disaster_rescue"
+    assert not any("triage failed" in cue for cue in result.cues)

@@ -355,7 +355,8 @@ IN_PROGRESS_P1 = {"assault_hurt", "molestation_sexual_harassment", "stalking", "
 
 def _refine(cat: str, flags: set[str], words: set[str], child: bool, scores: dict[str, float],
             ages: list[int]) -> str:
-    if cat in ("fire_disaster_rescue", "general_emergency_sos") and scores.get("road_accident", 0) >= scores[cat]:
+    if cat in ("fire_disaster_rescue", "general_emergency_sos") and "road_accident" in scores \
+            and scores["road_accident"] >= scores.get(cat, 0):
         return "road_accident"  # people trapped in a car under a trailer: an accident with injured
     if cat == "general_emergency_sos" and "shots" in flags:
         return "firing_illegal_arms"
