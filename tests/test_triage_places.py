@@ -255,6 +255,12 @@ def test_a_post_office_name_written_in_lower_case_is_an_ordinary_word():
     assert district("do bike sawar ladke chain cheen ke bhaag gaye") is None
 
 
+def test_a_town_of_another_state_is_not_its_namesake_village_here():
+    # Muzaffarpur (Bihar) is also a village of Azamgarh, Shivpuri (MP) one of Meerut
+    assert district("Main Muzaffarpur ka hu, yahan mera mobile chori ho gaya", UP) is None
+    assert district("Shivpuri se aaye truck wale ne takkar maar di", UP) is None
+
+
 def test_a_hindi_word_read_in_latin_letters_is_not_a_village():
     assert district("पूरे बाजार को पता है कि सिपाही हर हफ्ते पैसे लेता है") is None   # बाजार is no Bajar
     assert district("हमें पुलिस पर भरोसा है, पर थाने में सुनवाई नहीं होती") is None   # भरोसा is no Bharosa

@@ -17,10 +17,11 @@ cannot be placed with confidence keeps every candidate, which resolves to a tie:
 Names are cleaned (office suffixes, qualifiers such as "Bazar", "Town" or the district written
 after the suffix) and filtered: shorter than MIN_LETTERS, digits, everyday words and names (the
 collision audit's word lists, ORDINARY_WORDS, NAMES, every word of the triage lexicon, and the Latin
-readings of its Hindi words), world places, generic localities, police words, names with a triage
-keyword in them, and names the gazetteer already knows (its towns and curated places win). A name
-found in several districts of a state keeps only a DOMINANT district (a GeoNames town of that name
-there, or head and sub offices against branch offices elsewhere), else all of them.
+readings of its Hindi words), world places, the other states' districts and head-office towns,
+generic localities, police words, names with a triage keyword in them, and names the gazetteer
+already knows (its towns and curated places win). A name found in several districts of a state
+keeps only a DOMINANT district (a GeoNames town of that name there, or head and sub offices against
+branch offices elsewhere), else all of them.
 
 Besides the file it prints how its placing agrees with the towns gazetteer.json places in split
 Rajasthan districts.
@@ -32,7 +33,7 @@ import json
 import re
 import sqlite3
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +50,7 @@ DOMINANT = 2.0  # a district's weight must be this many times the next one's to 
 WEIGHT = {0: 2.0, 1: 2.0, 2: 1.0}  # head office, sub office (a town), branch office (a village)
 TOWN_WEIGHT = 4.0  # a GeoNames town (1,000+ people) of that name in the district
 AMBIGUOUS_RATIO = 1.25  # nearest successor HQ not this much nearer than the next: keep both
+SLIP_KM = 150.0  # a district an office's name gives this far from its filed one: the filing is a slip
 STATES = {"RAJASTHAN": ("rj", ("30", "31", "32", "33", "34")),
           "UTTAR PRADESH": ("up", ("20", "21", "22", "23", "24", "25", "26", "27", "28"))}
 UP_NAMES = {"KHERI": "up-lakhimpur-kheri", "KUSHI NAGAR": "up-kushinagar", "SANT KABEER NAGAR": "up-sant-kabir-nagar",
@@ -111,6 +113,14 @@ def clean(office: str) -> str:
     while len(words) > 1 and words[-1].lower() in QUALIFIERS:
         words.pop()
     return " ".join(w.replace(".", "") for w in words).title()
+
+
+def qualifier(office: str) -> str:
+    """What an office's name adds after its suffix or in brackets: 'Rajgarh (Alwar) S.O' -> 'Alwar'."""
+    brackets = re.findall(r"\(([^)]*)\)", office)
+    words = re.sub(r"\([^)]*\)", " ", office).split()
+    after = next((words[i + 1:] for i, w in enumerate(words) if OFFICE.match(w)), [])
+    return " ".join(after) or (brackets[0].strip() if brackets else "")
 
 
 def load_words() -> set[str]:
@@ -216,12 +226,16 @@ def placed_offices(con: sqlite3.Connection, districts: dict[str, dict]) -> list[
     for *_, pin, lat, lon, _ in rows:
         pincodes_at[(lat, lon)].add(pin)
     borrowed = {point for point, pins in pincodes_at.items() if len(pins) > 1}
+    peers: dict[int, Counter] = defaultdict(Counter)
+    for _, _, old, _, pin, *_ in rows:
+        peers[pin][old] += 1
     placed = []
     for office, kind, old, state_name, pin, lat, lon, quality in rows:
         state, prefixes = STATES[state_name]
         if old is None or not str(pin).startswith(prefixes):
             continue  # a pincode of another state: the directory's own slip
-        candidates = successors(state, old, districts)
+        olds = filed_under(office, old, peers[pin], state, districts)
+        candidates = list(dict.fromkeys(c for o in olds for c in successors(state, o, districts)))
         if not candidates:
             raise SystemExit(f"no current district for {state_name} / {old}")
         own = lat is not None and quality in (0, 1) and (lat, lon) not in borrowed
@@ -233,6 +247,19 @@ def placed_offices(con: sqlite3.Connection, districts: dict[str, dict]) -> list[
             point = None  # coordinates far outside the district
         placed.append((office, kind, place(candidates, point, districts)))
     return placed
+
+
+def filed_under(office: str, old: str, peers: Counter, state: str, districts: dict[str, dict]) -> list[str]:
+    """The India Post district(s) an office belongs to. A district its own name gives far from the one it
+    is filed under wins ("Mohangarh SO Jaisalmer" is filed under Jhalawar); a near one is often the
+    district it was cut from ("Daranagar SO Allahabad" is in Kaushambi): both are kept. So are both
+    for an office filed apart from most of its pincode's offices (across a border, or a slip)."""
+    named = qualifier(office).upper()
+    if named and named != old and successors(state, named, districts):
+        apart = dg.km(*(dg.hq_of(successors(state, d, districts)[0], districts) for d in (named, old)))
+        return [named] if apart > SLIP_KM else [old, named]
+    usual, count = peers.most_common(1)[0]
+    return [old, usual] if usual and usual != old and count > peers[old] else [old]
 
 
 def check_against_towns(placed: list[tuple[str, int, list[str]]]) -> str:
@@ -256,12 +283,26 @@ def check_against_towns(placed: list[tuple[str, int, list[str]]]) -> str:
            f"with other candidates, {wrong} elsewhere"
 
 
-def names(placed: list[tuple[str, int, list[str]]]) -> list[list[str]]:
+def elsewhere(con: sqlite3.Connection) -> set[tuple[str, ...]]:
+    """Folded names of the other states' districts and head-office towns: Muzaffarpur and Siwan (Bihar),
+    Shivpuri (MP) or Rewari (Haryana) are villages here too, but a post naming them means the big town,
+    often as where a migrant comes from."""
+    from chalicelib.triage.places import _key
+
+    others = "SELECT {} FROM post_offices po JOIN states s ON s.id = po.state_id {} WHERE s.name NOT IN (?, ?)"
+    heads = con.execute(others.format("po.office_name", "") + " AND po.type_code = 0", tuple(STATES))
+    districts = con.execute(others.format("DISTINCT d.name", "JOIN districts d ON d.id = po.district_id"),
+                            tuple(STATES))
+    return {_key(clean(name)) for (name,) in heads} | {_key(name.title()) for (name,) in districts}
+
+
+def names(placed: list[tuple[str, int, list[str]]], foreign: set[tuple[str, ...]]) -> list[list[str]]:
     """[label, folded name, district ids] per acceptable name, ambiguity resolved by DOMINANT."""
     from chalicelib.triage.places import _key
 
     words = load_words()
     known, quiet = known_keys()
+    known |= foreign
     weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     labels: dict[tuple[str, ...], str] = {}
     for office, kind, ids in placed:
@@ -298,7 +339,7 @@ def main() -> int:
     con = sqlite3.connect(db)
     version = dict(con.execute("SELECT key, value FROM meta"))["version"]
     placed = placed_offices(con, districts)
-    places = names(placed)
+    places = names(placed, elsewhere(con))
     used = {d for _, _, ds in places for d in ds.split()}
     if used - set(districts) or {d for d in districts if d.startswith("up-")} - used:
         raise SystemExit(f"unknown districts {used - set(districts)} or UP districts without a name")
