@@ -1,5 +1,6 @@
 """District resolution: tagged account > place named in text > geotag > profile location; ties -> None."""
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,44 @@ def test_post_office_names_are_folded_as_the_text_of_a_post_is():
 def test_no_post_office_name_shadows_a_town_district_or_curated_place():
     gz = gazetteer()
     assert [label for label, folded, _ in _post_offices() if tuple(folded.split()) in gz.places] == []
+
+
+# -- how derive_post_offices.py reads India Post's directory (runs without the package) -----------------
+@pytest.fixture(scope="module")
+def derive():
+    from chalicelib.data import derive_gazetteer, derive_post_offices
+    districts = derive_gazetteer.load_districts()
+    derive_post_offices.hq_towns(districts)
+    return derive_post_offices, districts
+
+
+def test_an_office_name_loses_its_suffix_and_what_qualifies_it(derive):
+    module, _ = derive
+    assert [module.clean(o) for o in ("Shahganj SO Jaunpur", "Mandawa Bazar S.O", "Rajgarh (Alwar) S.O")] \
+        == ["Shahganj", "Mandawa", "Rajgarh"]
+
+
+def test_an_office_filed_far_from_the_district_its_name_gives_goes_to_the_named_one(derive):
+    module, districts = derive
+    peers = Counter({"JAISALMER": 5, "JHALAWAR": 1})
+    assert module.filed_under("Mohangarh SO Jaisalmer", "JHALAWAR", peers, "rj", districts) == ["JAISALMER"]
+
+
+def test_an_office_named_after_the_district_it_was_cut_from_keeps_both(derive):
+    module, districts = derive
+    peers = Counter({"KAUSHAMBI": 5})
+    assert module.filed_under("Daranagar SO Allahabad", "KAUSHAMBI", peers, "up", districts) \
+        == ["KAUSHAMBI", "ALLAHABAD"]
+
+
+def test_an_office_near_jaipur_is_the_city_further_out_either_and_far_out_rural(derive):
+    module, districts = derive
+    jaipur = ["rj-jaipur-rural", "rj-kotputli-behror"]
+    assert module.place(jaipur, (26.92, 75.80), districts) == ["rj-jaipur"]
+    assert set(module.place(jaipur, (27.12, 75.80), districts)) == {"rj-jaipur-rural", "rj-jaipur"}
+    assert module.place(jaipur, (27.70, 76.20), districts) == ["rj-kotputli-behror"]
+
+
+def test_an_office_without_its_own_coordinates_keeps_every_successor(derive):
+    module, districts = derive
+    assert module.place(["rj-barmer", "rj-balotra"], None, districts) == ["rj-barmer", "rj-balotra"]
