@@ -132,8 +132,9 @@ def load_words() -> set[str]:
 
     words = ORDINARY_WORDS | NAMES
     for name in ("triage_common_words.txt", "triage_common_places.txt"):
-        words |= {w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
-                  if w.strip() and not w.startswith("#")}
+        lines = [w.strip().casefold() for w in (TESTS / name).read_text(encoding="utf-8").splitlines()
+                 if w.strip() and not w.startswith("#")]
+        words |= set(lines) | {t for w in lines for t in w.split()}  # Lanka of "Sri Lanka", Dhabi
     for name in ("taxonomy.csv", "triage_lexicon.json"):
         words |= set(re.findall(r"[a-z]{3,}|[\u0900-\u097f]{2,}", (HERE / name).read_text(encoding="utf-8").casefold()))
     return words | {fold(w) for w in words} | {f for w in words for f in romanised_forms(w)}
