@@ -105,6 +105,10 @@ def test_a_road_named_after_one_town_and_nothing_else_runs_by_that_town():
     assert district("Tirwa road pe bus aur trolley ki takkar, log ghayal", UP) == "up-kannauj"
 
 
+def test_a_district_named_again_after_a_road_named_after_it_counts_in_full():
+    assert district("Tonk road nahi, Tonk shahar ke Kali Paltan me bachhde ko bori me daal ke le gaye") == "rj-tonk"
+
+
 def test_a_road_named_after_a_district_may_be_a_street_of_another_city():
     # Tonk Road is a main road of Jaipur, Sitapur Road one of Lucknow
     assert district("Tonk road pe accident, 2 log ghayal") is None

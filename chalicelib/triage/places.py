@@ -446,7 +446,9 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
         if in_state([d.id]):
             support[d.id] = support.get(d.id, 0) + 1
             cues.append(f"district: tagged unconfirmed handle -> {d.id}")
-    seen_labels: set[str] = set()
+    # The vote each place has given: a name counts once, but "टोंक रोड नहीं, टोंक शहर में" names the
+    # road first and then the town itself, which tops the road's half vote up to a full one.
+    voted: dict[str, float] = {}
     named: set[str] = set()
     town_roads: set[str] = set()
     offices: list[Found] = []
@@ -456,20 +458,23 @@ def resolve(text: Text, spans: list[tuple[Place, int, int]], mentions: tuple[str
             offices.append(hit)
             continue
         ids = in_state(place.districts)
-        if not ids and place.label not in seen_labels and not place.support_only:
+        if not ids and place.label not in voted and not place.support_only:
             cues.append(f"district: {place.kind} '{place.label}' is outside state {chosen_state}, ignored")
-        if not ids or place.label in seen_labels:
+        vote = 0.5 if hit.route else 1.0
+        before = voted.get(place.label, 0.0)
+        if not ids or before >= vote:
             continue
-        seen_labels.add(place.label)
+        voted[place.label] = vote
         if place.support_only:
-            supporters.append(place)
+            if not before:
+                supporters.append(place)
             continue
         # An ambiguous name spreads its vote, a route name counts half; agreement still adds up.
         if place.kind == "district" and not hit.route:
             named.update(ids)
         if place.kind != "district" and hit.route and len(ids) == 1:
             town_roads.update(ids)
-        share = (0.5 if hit.route else 1.0) / len(ids)
+        share = (vote - before) / len(ids)
         for d in ids:
             support[d] = support.get(d, 0) + share
         route = " (route name)" if hit.route else ""
