@@ -30,6 +30,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 4 (rounds 28-29)": ("triage_heldout28.jsonl", "triage_heldout29.jsonl"),
     "writer 5 (rounds 30-31, untuned)": ("triage_heldout30.jsonl", "triage_heldout31.jsonl"),
     "writer 6 (rounds 32-33)": ("triage_heldout32.jsonl", "triage_heldout33.jsonl"),
+    "writer 7 (rounds 38-39, villages)": ("triage_heldout38.jsonl", "triage_heldout39.jsonl"),
+    "writer 8 (rounds 40-41, cities)": ("triage_heldout40.jsonl", "triage_heldout41.jsonl"),
+    "writer 9 (rounds 42-43, formal Hindi)": ("triage_heldout42.jsonl", "triage_heldout43.jsonl"),
+    "writer 10 (rounds 44-45, hard cases)": ("triage_heldout44.jsonl", "triage_heldout45.jsonl"),
 }
 SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
 
@@ -52,7 +56,8 @@ def compare(name: str, files: tuple[str, ...]) -> dict:
 
 
 def main() -> int:
-    results = {name: compare(name, files) for name, files in WRITERS.items()}
+    results = {name: compare(name, files) for name, files in WRITERS.items()
+               if all((ROOT / "tests" / "data" / f).exists() for f in files)}
     sealed = tuple(f for f in SEALED if (ROOT / "tests" / "data" / f).exists())
     if sealed:
         results["sealed rounds 34-37"] = compare("sealed rounds 34-37 (never tuned, never trained)", sealed)

@@ -39,7 +39,7 @@ def test_a_complaint_no_rule_names_is_read_and_goes_to_the_district_named():
     assert "read as women_children" in result.cues[0]
 
 
-def test_a_keyword_decides_before_the_model_is_asked():
+def test_a_keyword_stands_when_the_reading_agrees():
     result = up("Kanpur ke Kidwai Nagar me kal raat meri bike chori ho gayi, ghar ke bahar khadi thi")
     assert result.category == "vehicle_theft"
     assert not any("read as" in cue for cue in result.cues)
@@ -110,3 +110,54 @@ def test_a_rescue_read_by_the_model_stays_a_rescue(only_reader):
     result = up(stranded)
     assert result.category == "fire_disaster_rescue"
     assert not any("triage failed" in cue for cue in result.cues)
+
+
+LOCKED_SHOP = "Sir mere chacha ne hamari dukaan pe taala laga diya aur bol rahe hain dobara aaye to tange tod denge"
+
+
+def test_a_clear_reading_overrules_a_keyword_that_fired_in_a_sentence_about_something_else(only_reader):
+    only_reader(("disputes_threats", "criminal_intimidation", LOCKED_SHOP))
+    ruled = triage(TriageInput(text=LOCKED_SHOP, mentions=("Uppolice",)), second_reading=False)
+    read = up(LOCKED_SHOP)
+    assert ruled.group != "disputes_threats"
+    assert read.category == "criminal_intimidation" and "overruled: read as disputes_threats" in read.cues[0]
+
+
+def test_a_post_asking_for_help_is_never_read_as_not_actionable(only_reader):
+    plea = "Kal raat mere ghar ke bahar se meri bike chori ho gayi, please help, FIR karwani hai"
+    only_reader(("not_actionable", None, plea))
+    assert up(plea).actionable
+
+
+def test_a_post_is_read_as_a_rumour_only_when_it_says_something_is_false(only_reader):
+    beating = "Ratanada me do ladko ne dukaandar ko peeta, video viral hai, sab log dekh rahe hain"
+    only_reader(("misinformation", "rumour_fake_news", beating))
+    assert rj_result(beating).group == "violent_crime"
+
+
+def test_a_named_crime_is_never_read_as_a_rescue(only_reader):
+    riot = "Mandal me do samaj ke beech tanav, dukaanon me aag lagayi ja rahi hai, Bhilwara"
+    only_reader(("emergency_rescue", "fire_disaster_rescue", riot))
+    assert rj_result(riot).category == "communal_riot"
+
+
+def test_a_reading_keeps_the_danger_now_the_rules_saw(only_reader):
+    snatching = "Abhi abhi do bike wale mere mummy ki chain kheench ke bhaage, unke paas chaku tha, Rajajipuram"
+    only_reader(("cyber_crime", "cyber_financial_fraud", snatching))
+    ruled = triage(TriageInput(text=snatching, mentions=("Uppolice",)), second_reading=False)
+    read = up(snatching)
+    assert (ruled.category, ruled.priority) == ("chain_snatching", "P1")
+    assert (read.group, read.priority) == ("cyber_crime", "P1")
+
+
+def test_a_p1_that_was_only_the_overruled_categorys_default_goes_with_it(only_reader):
+    boundary = "Chilbila ke paas hamari zameen pe padosi ne raaton raat boundary uthwa di, tehsil me case chal raha hai"
+    only_reader(("disputes_threats", "land_dispute", boundary))
+    ruled = triage(TriageInput(text=boundary, mentions=("Uppolice",)), second_reading=False)
+    read = up(boundary)
+    assert (ruled.group, ruled.priority) == ("violent_crime", "P1")
+    assert (read.category, read.priority) == ("land_dispute", "P2")
+
+
+def rj_result(text):
+    return triage(TriageInput(text=text, mentions=("PoliceRajasthan",)))
