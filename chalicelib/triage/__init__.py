@@ -13,8 +13,11 @@ How a post is read:
    the distinct words they cover; ties go to the more urgent, then the more specific category;
    thanks/praise/greetings/politics/spam cues decide "not actionable" unless the post asks for
    something; a post with complaint words but no category reaches HQ as general_query;
+   the second reader (model.py: the labelled posts most like this one) names the complaint when no
+   keyword did, and overrules a keyword when it clearly reads another group;
 3. priority: the category default, escalated to P1 for danger now (in progress, armed, injured,
-   vulnerable or child victims, unrest) and never above P3 for service requests;
+   vulnerable or child victims, unrest) and never above P3 for service requests; P1 too when most
+   of the posts most like it were emergencies;
 4. district (places.py): tagged account > place in text > geotag > profile location; ties -> None.
 
 Not actionable posts get the category of their kind (na_thanks, na_greeting, na_praise,
@@ -55,7 +58,6 @@ GRATITUDE = ("na_thanks", "na_praise")
 # Cues that something is happening to someone, even when no rule names the crime.
 NARRATIVE_TOKENS = 8  # "jaldi" or "hospital" alone tells nothing; a sentence about someone does
 EVENT_SIGNS = {"weapon", "injury", "serious_injury", "urgent", "danger_now", "child", "vulnerable"}
-# How sure the second reader must be, by what the rules concluded without a keyword.
 # The share of the neighbours' vote the second reader needs, by what the rules concluded without a
 # keyword: the rules sensed a complaint (general_query) or nothing (na_unrelated). Chosen by
 # leaving each writer out in bench/triage_second_reader.py.
@@ -171,8 +173,7 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
     reason = reasons.get(cat)
     ruled, reading = cat, None
     if second_reading:
-        cat, reason, reading = _second_reading(content, cat, reason, scores.get(cat, 0.0) if scores else 0.0,
-                                               flags, words)
+        cat, reason, reading = _second_reading(content, cat, reason, scores.get(cat, 0.0), flags)
 
     c = category(cat)
     if c.actionable:
@@ -218,7 +219,7 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
 
 
 def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evidence: float,
-                    flags: set[str], words: set[str]) -> tuple[str, str | None, Reading | None]:
+                    flags: set[str]) -> tuple[str, str | None, Reading | None]:
     """The model reads the post. Without a keyword it may name the complaint the rules only sensed
     (general_query) or, with a clearer vote, find one where they saw nothing (na_unrelated). Against a
     keyword it needs a clear vote for another group: a keyword also fires in a sentence about
@@ -235,27 +236,26 @@ def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evid
         ruled = category(cat)
         agrees = reading.group == (ruled.group if ruled.actionable else "not_actionable")
         if agrees or read_as is None or reading.probability < OVERRULE_AT \
-                or not _plausible(reading.group, ruled, flags, words):
+                or not _plausible(reading.group, ruled, flags):
             return cat, reason, reading
         why = f"{reason} overruled: read as {reading.group} ({reading.probability:.0%})"
     else:
         if reading.category is None or reading.probability < SECOND_READING_AT[cat]:
             return cat, reason, reading
-        why = f"no keyword; read as {reading.group} ({reading.probability:.0%})"
+        why = f"no deciding keyword; read as {reading.group} ({reading.probability:.0%})"
         flags.add("unnamed")  # what the rules sensed (someone hurt, armed) still decides P1
     flags.discard("unclassified")
     flags.add("read")
     return read_as, why, reading
 
 
-def _plausible(group: str, ruled: Category, flags: set[str], words: set[str]) -> bool:
-    """What the rules know a reading cannot be: a post that asks for help or tells what happened
-    to the writer is a complaint; a rumour is one only when the post says it is false or stirs unrest;
+def _plausible(group: str, ruled: Category, flags: set[str]) -> bool:
+    """What the rules know a reading cannot be: a post that asks for help is a complaint; a rumour is one only when the post says it is false or stirs unrest;
     a rescue is an SOS with no crime named (TRIAGE.md), so not when a crime's keyword fired."""
     if group == "emergency_rescue":
         return ruled.group not in CRIME_GROUPS
     if group == "not_actionable":
-        return not ("request" in flags or words & FIRST_PERSON)
+        return "request" not in flags
     if group == "misinformation":
         return bool(flags & {"falsity", "unrest"})
     return True

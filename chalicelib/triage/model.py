@@ -1,12 +1,13 @@
-"""A second reader for the posts no keyword rule classifies.
+"""A second reader: the labelled posts most like this one.
 
 Every writer of complaints brings words the rules do not know ("ghode ko bhookha rakh ke taange me
-jotta hai", "locks his 12-year-old domestic help inside the flat"). When no rule fires, the post is
+jotta hai", "locks his 12-year-old domestic help inside the flat") and uses the rules' keywords in
+sentences about something else ("taala laga diya aur tange tod denge" is no burglary). The post is
 compared with the labelled posts in tests/data (data/derive_triage_model.py): the NEIGHBOURS that
 share the most telling words and word pairs (rare ones count more) vote for a group, and those of
-the winning group for a category; those that were emergencies (P1) vote for P1. It never overrules
-a keyword, it only speaks when the vote is clear enough, and the cue it leaves tells HQ that the
-category or the priority is a reading, not a rule.
+the winning group for a category; those that were emergencies (P1) vote for P1. Triage
+(__init__.py) decides when the vote counts; the cue it leaves tells HQ that the category or the
+priority is a reading, not a rule.
 
 Neighbours beat a naive Bayes model on the same counts when one writer was left out of training
 (group of posts without a keyword 76 % against 61 %, category within the right group 82 % against
