@@ -78,7 +78,7 @@ ORDINARY_WORDS = {"mandi", "bajar", "bazar", "kharab", "sawar", "bhatija", "bhat
                   "colony", "court", "jungle", "grant", "university", "hospital", "factory",
                   "market", "school", "police", "thana", "chowki", "mandir", "masjid", "sadar",
                   "cantt", "kalan", "khurd", "buzurg", "bujurg", "majra", "purwa", "tola", "khas",
-                  "mafi", "urf", "mandal", "bagar", "kothi",
+                  "mafi", "urf", "mandal", "bagar", "kothi", "katri", "bharna", "khadar", "sharda",
                   # better known as places outside Rajasthan and UP
                   "sirsa", "orchha", "nizamabad", "jahanabad", "bilaspur"}
 
