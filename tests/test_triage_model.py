@@ -161,3 +161,10 @@ def test_a_p1_that_was_only_the_overruled_categorys_default_goes_with_it(only_re
 
 def rj_result(text):
     return triage(TriageInput(text=text, mentions=("PoliceRajasthan",)))
+
+
+def test_a_post_the_rules_see_nothing_in_but_that_reads_like_earlier_emergencies_is_an_sos(only_reader):
+    locked = "Mera bhai kamre ka darwaza andar se band karke baitha hai, khidki se pankhe pe dupatta dikha"
+    only_reader(("not_actionable", None, locked), emergencies=True)
+    result = up(locked)
+    assert (result.category, result.priority) == ("general_emergency_sos", "P1")

@@ -239,6 +239,12 @@ def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evid
                 or not _plausible(reading.group, ruled, flags):
             return cat, reason, reading
         why = f"{reason} overruled: read as {reading.group} ({reading.probability:.0%})"
+    elif cat == "na_unrelated" and reading.emergency >= EMERGENCY_READING_AT and \
+            (reading.category is None or reading.probability < SECOND_READING_AT[cat]):
+        # Nothing the rules know, no clear group, but the posts most like it were emergencies: a gas
+        # leak, a man pulled into a car, a locked door and a dupatta on the fan. Someone must read it.
+        read_as = "general_emergency_sos"
+        why = f"no deciding keyword; {reading.emergency:.0%} of the posts most like it were emergencies"
     else:
         if reading.category is None or reading.probability < SECOND_READING_AT[cat]:
             return cat, reason, reading
