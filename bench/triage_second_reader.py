@@ -34,6 +34,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 8 (rounds 40-41, cities)": ("triage_heldout40.jsonl", "triage_heldout41.jsonl"),
     "writer 9 (rounds 42-43, formal Hindi)": ("triage_heldout42.jsonl", "triage_heldout43.jsonl"),
     "writer 10 (rounds 44-45, hard cases)": ("triage_heldout44.jsonl", "triage_heldout45.jsonl"),
+    "writer 11 (rounds 46-47, WhatsApp)": ("triage_heldout46.jsonl", "triage_heldout47.jsonl"),
+    "writer 12 (rounds 48-49, Facebook petitions)": ("triage_heldout48.jsonl", "triage_heldout49.jsonl"),
+    "writer 13 (rounds 50-51, Instagram and X youth)": ("triage_heldout50.jsonl", "triage_heldout51.jsonl"),
+    "writer 14 (rounds 52-53, rural dialects)": ("triage_heldout52.jsonl", "triage_heldout53.jsonl"),
 }
 SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
 

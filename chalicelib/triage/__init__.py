@@ -169,18 +169,15 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
         scores["child_marriage"] = scores.get("child_marriage", 0) + (2 if minor else 1)
         reasons.setdefault("child_marriage", "a child's marriage")
 
-    cat = _decide_category(scores, flags, words, text.has_url)
-    reason = reasons.get(cat)
-    ruled, reading = cat, None
+    decided = _decide_category(scores, flags, words, text.has_url)
+    refine = lambda cat_, reason_: _refined(cat_, reason_, flags, words, child, scores, ages)  # noqa: E731
+    ruled, reason = refine(decided, reasons.get(decided))
+    cat, reading = ruled, None
     if second_reading:
-        cat, reason, reading = _second_reading(content, cat, reason, scores.get(cat, 0.0), flags)
-
+        cat, reason, reading = _second_reading(content, ruled, reason, scores.get(decided, 0.0), flags)
+        if cat != ruled:
+            cat, reason = refine(cat, reason)
     c = category(cat)
-    if c.actionable:
-        refined = _refine(cat, flags, words, child, scores, ages)
-        if refined != cat:
-            reason = f"{reason or 'no keyword'} -> {cat}, refined"
-            cat, c = refined, category(refined)
     cues.append(f"category: {reason} -> {cat}" if reason else f"category: no complaint cue -> {cat}")
 
     if not c.actionable:
@@ -216,6 +213,14 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
         cues.append(f"district: {district} named, but the complaint is unclassified -> HQ decides")
         district = None
     return TriageResult(True, c.id, c.group, priority, district, sensitive, tuple(cues), text.language)
+
+
+def _refined(cat: str, reason: str | None, flags: set[str], words: set[str], child: bool,
+             scores: dict[str, float], ages: list[int]) -> tuple[str, str | None]:
+    if not category(cat).actionable:
+        return cat, reason
+    refined = _refine(cat, flags, words, child, scores, ages)
+    return (cat, reason) if refined == cat else (refined, f"{reason or 'no keyword'} -> {cat}, refined")
 
 
 def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evidence: float,
