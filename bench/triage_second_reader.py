@@ -38,6 +38,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 12 (rounds 48-49, Facebook petitions)": ("triage_heldout48.jsonl", "triage_heldout49.jsonl"),
     "writer 13 (rounds 50-51, Instagram and X youth)": ("triage_heldout50.jsonl", "triage_heldout51.jsonl"),
     "writer 14 (rounds 52-53, rural dialects)": ("triage_heldout52.jsonl", "triage_heldout53.jsonl"),
+    "writer 15 (rounds 54-55, at the police station)": ("triage_heldout54.jsonl", "triage_heldout55.jsonl"),
+    "writer 16 (rounds 56-57, women and girls)": ("triage_heldout56.jsonl", "triage_heldout57.jsonl"),
+    "writer 17 (rounds 58-59, highways)": ("triage_heldout58.jsonl", "triage_heldout59.jsonl"),
+    "writer 18 (rounds 60-61, pilgrims and tourists)": ("triage_heldout60.jsonl", "triage_heldout61.jsonl"),
 }
 SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
 
