@@ -152,6 +152,8 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
     child = min(ages) < 18 if ages else "child" in flags
     if len(text.tokens) >= NARRATIVE_TOKENS:
         flags.add("narrative")
+    if "?" in raw:
+        flags.add("question")
     if ages or places_named:
         # Who (an age) or where (a place): a post that says either is telling of an event.
         flags.add("particulars")
@@ -237,6 +239,8 @@ def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evid
     if reading is None:
         return cat, reason, None
     read_as = reading.category or ("na_unrelated" if reading.group == "not_actionable" else None)
+    if "question" in flags and not category(cat).actionable and read_as and category(read_as).actionable:
+        return cat, reason, reading  # "RTO jana padta hai ya online?": a question the rules saw nothing in
     if evidence:
         ruled = category(cat)
         agrees = reading.group == (ruled.group if ruled.actionable else "not_actionable")
