@@ -145,21 +145,10 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
     content = content_stems(stems)
     hits = _category_matcher().match(content, stems)
     scores, reasons = _score(hits)
-    cue_hits = cue_matcher().match(text.stems, text.stems)  # full stems too, for "=saal se" phrases
-    flags = {h.key for h in cue_hits}
-    words = set(text.tokens)
     ages = [int(next(g for g in m if g)) for m in AGE.findall(raw)]
+    flags = _flags(text, raw, ages, bool(places_named))
+    words = set(text.tokens)
     child = min(ages) < 18 if ages else "child" in flags
-    if len(text.tokens) >= NARRATIVE_TOKENS:
-        flags.add("narrative")
-    if "?" in raw:
-        flags.add("question")
-    if ages or places_named:
-        # Who (an age) or where (a place): a post that says either is telling of an event.
-        flags.add("particulars")
-    if ages and max(ages) >= 60:
-        flags.add("vulnerable")
-        flags.add("elderly")
     if "police_actor" in flags:
         # The police named next to a refusal or a bribe: the complaint is about them, not the crime.
         for cid in ("police_misconduct_corruption", "no_response_112"):
@@ -172,13 +161,12 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
         reasons.setdefault("child_marriage", "a child's marriage")
 
     decided = _decide_category(scores, flags, words, text.has_url)
-    refine = lambda cat_, reason_: _refined(cat_, reason_, flags, words, child, scores, ages)  # noqa: E731
-    ruled, reason = refine(decided, reasons.get(decided))
+    ruled, reason = _refined(decided, reasons.get(decided), flags, words, child, scores, ages)
     cat, reading = ruled, None
     if second_reading:
         cat, reason, reading = _second_reading(content, ruled, reason, scores.get(decided, 0.0), flags)
         if cat != ruled:
-            cat, reason = refine(cat, reason)
+            cat, reason = _refined(cat, reason, flags, words, child, scores, ages)
     c = category(cat)
     cues.append(f"category: {reason} -> {cat}" if reason else f"category: no complaint cue -> {cat}")
 
@@ -187,12 +175,8 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
         return TriageResult(False, c.id, "not_actionable", "P3", None, False, tuple(cues), text.language)
 
     priority, why = _priority(c, flags, child)
-    if cat != ruled and category(ruled).actionable and priority != "P1":
-        # A reading changes what the complaint is, not the danger the rules saw in it ("abhi",
-        # weapons, the injured); a P1 that was only the overruled category's default goes with it.
-        ruled_priority, ruled_why = _priority(category(ruled), flags - {"read"}, child)
-        if ruled_priority == "P1" and not ruled_why.endswith(" default"):
-            priority, why = "P1", f"{ruled_why}, as the rules read it"
+    if priority != "P1" and cat != ruled:
+        priority, why = _danger_the_rules_saw(ruled, flags, child, (priority, why))
     if second_reading and priority != "P1" and (c.group in DANGER_GROUPS or c.id in DANGER_CATEGORIES):
         priority, why = _emergency_reading(content, reading, (priority, why))
     cues.append(f"priority: {priority} ({why})")
@@ -215,6 +199,20 @@ def _triage(post: TriageInput, second_reading: bool) -> TriageResult:
         cues.append(f"district: {district} named, but the complaint is unclassified -> HQ decides")
         district = None
     return TriageResult(True, c.id, c.group, priority, district, sensitive, tuple(cues), text.language)
+
+
+def _flags(text: Text, raw: str, ages: list[int], places_named: bool) -> set[str]:
+    flags = {h.key for h in cue_matcher().match(text.stems, text.stems)}  # full stems, for "=saal se"
+    if len(text.tokens) >= NARRATIVE_TOKENS:
+        flags.add("narrative")
+    if "?" in raw:
+        flags.add("question")
+    if ages or places_named:
+        # Who (an age) or where (a place): a post that says either is telling of an event.
+        flags.add("particulars")
+    if ages and max(ages) >= 60:
+        flags.update(("vulnerable", "elderly"))
+    return flags
 
 
 def _refined(cat: str, reason: str | None, flags: set[str], words: set[str], child: bool,
@@ -275,6 +273,15 @@ def _plausible(group: str, ruled: Category, flags: set[str]) -> bool:
     if group == "misinformation":
         return bool(flags & {"falsity", "unrest"})
     return True
+
+
+def _danger_the_rules_saw(ruled: str, flags: set[str], child: bool, read: tuple[str, str]) -> tuple[str, str]:
+    """A reading changes what the complaint is, not the danger the rules saw in it ("abhi", a weapon,
+    the injured); a P1 that was only the overruled category's default goes with it."""
+    if not category(ruled).actionable:
+        return read
+    priority, why = _priority(category(ruled), flags - {"read"}, child)
+    return ("P1", f"{why}, as the rules read it") if priority == "P1" and not why.endswith(" default") else read
 
 
 def _emergency_reading(content: tuple[str, ...], reading: Reading | None,
