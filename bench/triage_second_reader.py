@@ -42,6 +42,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 16 (rounds 56-57, women and girls)": ("triage_heldout56.jsonl", "triage_heldout57.jsonl"),
     "writer 17 (rounds 58-59, highways)": ("triage_heldout58.jsonl", "triage_heldout59.jsonl"),
     "writer 18 (rounds 60-61, pilgrims and tourists)": ("triage_heldout60.jsonl", "triage_heldout61.jsonl"),
+    "writer 19 (rounds 62-63, NRIs and migrants)": ("triage_heldout62.jsonl", "triage_heldout63.jsonl"),
+    "writer 20 (rounds 64-65, traders)": ("triage_heldout64.jsonl", "triage_heldout65.jsonl"),
+    "writer 21 (rounds 66-67, students)": ("triage_heldout66.jsonl", "triage_heldout67.jsonl"),
+    "writer 22 (rounds 68-69, a raw day's feed)": ("triage_heldout68.jsonl", "triage_heldout69.jsonl"),
 }
 SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
 
