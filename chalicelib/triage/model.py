@@ -15,12 +15,12 @@ Neighbours beat a naive Bayes model on the same counts when one writer was left 
 """
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from chalicelib.triage.normalise import stem
@@ -68,11 +68,14 @@ class PostModel:
         self.weight = {f: math.log(total / (1 + len(posts))) for f, posts in self.index.items()}
 
     def read(self, content: tuple[str, ...]) -> Reading | None:
-        shared: dict[int, float] = defaultdict(float)
+        shared: dict[int, float] = {}
+        get = shared.get
         for feature in model_features(content):
+            weight = self.weight.get(feature)
             for i in self.index.get(feature, ()):
-                shared[i] += self.weight[feature]
-        nearest = heapq.nlargest(NEIGHBOURS, shared.items(), key=lambda item: item[1])
+                shared[i] = get(i, 0.0) + weight
+        # sorted() runs in C: faster than heapq.nlargest over a thousand candidates
+        nearest = sorted(shared.items(), key=itemgetter(1), reverse=True)[:NEIGHBOURS]
         if not nearest:
             return None
         group = _winner((self.labels[i][0], s) for i, s in nearest)
