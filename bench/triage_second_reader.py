@@ -46,6 +46,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 20 (rounds 64-65, traders)": ("triage_heldout64.jsonl", "triage_heldout65.jsonl"),
     "writer 21 (rounds 66-67, students)": ("triage_heldout66.jsonl", "triage_heldout67.jsonl"),
     "writer 22 (rounds 68-69, a raw day's feed)": ("triage_heldout68.jsonl", "triage_heldout69.jsonl"),
+    "writer 23 (rounds 70-71, Purvanchal)": ("triage_heldout70.jsonl", "triage_heldout71.jsonl"),
+    "writer 24 (rounds 72-73, Marwar and Shekhawati)": ("triage_heldout72.jsonl", "triage_heldout73.jsonl"),
+    "writer 25 (rounds 74-75, professionals)": ("triage_heldout74.jsonl", "triage_heldout75.jsonl"),
+    "writer 26 (rounds 76-77, emergencies and lookalikes)": ("triage_heldout76.jsonl", "triage_heldout77.jsonl"),
 }
 SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
 

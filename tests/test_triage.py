@@ -579,7 +579,9 @@ def test_tension_between_communities_is_a_communal_riot():
 
 
 def test_a_tractor_that_has_run_over_a_child_is_a_p1_accident():
-    result = rj("Urgent: a tractor has run over a child in our village near Phulera")
+    # The rules alone: the second reader reads it as a child victim (women_children), still P1.
+    result = triage(TriageInput(text="Urgent: a tractor has run over a child in our village near Phulera",
+                                mentions=("PoliceRajasthan",)), second_reading=False)
     assert (result.group, result.priority) == ("road_traffic", "P1")
 
 
@@ -597,7 +599,9 @@ def test_dacoits_with_guns_looting_a_bus_is_p1():
 
 
 def test_an_attempt_to_pull_a_woman_into_a_car_is_a_kidnapping():
-    result = up("एक युवती को कार सवार युवकों ने जबरन गाड़ी में खींचने की कोशिश की, लोगों ने बचाया, हापुड़")
+    # The rules alone: the second reader reads it as molestation, P2 (a known misreading: docs/triage.md).
+    text = "एक युवती को कार सवार युवकों ने जबरन गाड़ी में खींचने की कोशिश की, लोगों ने बचाया, हापुड़"
+    result = triage(TriageInput(text=text, mentions=("Uppolice",)), second_reading=False)
     assert (result.category, result.priority) == ("kidnapping_abduction", "P1")
 
 

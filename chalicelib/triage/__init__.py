@@ -263,13 +263,13 @@ def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evid
 
 
 def _plausible(group: str, ruled: Category, flags: set[str]) -> bool:
-    """What the rules know a reading cannot be: a post that asks for help is a complaint; a rumour
-    is one only when the post says it is false or stirs unrest; a rescue is an SOS with no crime
-    named (TRIAGE.md), so not when a crime's keyword fired."""
+    """What the rules know a reading cannot be: a post that asks for help or tells of harm ("lost 2
+    lakh") is a complaint; a rumour is one only when the post says it is false or stirs unrest; a
+    rescue is an SOS with no crime named (TRIAGE.md), so not when a crime's keyword fired."""
     if group == "emergency_rescue":
         return ruled.group not in CRIME_GROUPS
     if group == "not_actionable":
-        return "request" not in flags
+        return not flags & {"request", "harm"}
     if group == "misinformation":
         return bool(flags & {"falsity", "unrest"})
     return True
