@@ -29,12 +29,15 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.triage.lexicon import (Hit, Matcher, content_stems, cue_matcher, hinglish_markers, lexicon,
                                       stopwords)
-from chalicelib.triage.model import PLACE_MASK, Reading
-from chalicelib.triage.normalise import Text, analyse, fold
+from chalicelib.triage.normalise import PLACE_MASK, Text, analyse, fold
 from chalicelib.triage.taxonomy import Category, category, load_taxonomy
+
+if TYPE_CHECKING:
+    from chalicelib.triage.model import Reading
 
 __all__ = ["TriageInput", "TriageResult", "triage", "category", "load_taxonomy"]
 

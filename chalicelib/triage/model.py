@@ -23,11 +23,9 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
-from chalicelib.triage.normalise import stem
-from chalicelib.triage.romanise import romanised_forms
+from chalicelib.triage.normalise import PLACE_MASK, stem
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "triage_model.json"
-PLACE_MASK = "##"
 NEIGHBOURS = 10
 
 
@@ -52,6 +50,8 @@ def _latin(stem_: str) -> str:
     """चोरी and chori are one word to the reader: Hindi and Hinglish posts teach each other."""
     if stem_.isascii():
         return stem_
+    from chalicelib.triage.romanise import romanised_forms  # Hindi posts only
+
     forms = romanised_forms(stem_)
     return stem(forms[0]) if forms else stem_
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "triage_lexicon.json"
+PLACE_MASK = "##"  # what a place name becomes among the words read for a category
 
 URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})")
