@@ -116,9 +116,7 @@ LOCKED_SHOP = "Sir mere chacha ne hamari dukaan pe taala laga diya aur bol rahe 
 
 
 def test_a_clear_reading_overrules_a_keyword_that_fired_in_a_sentence_about_something_else(only_reader):
-    only_reader(("disputes_threats", "criminal_intimidation", LOCKED_SHOP))
-    ruled = triage(TriageInput(text=LOCKED_SHOP, mentions=("Uppolice",)), second_reading=False)
-    read = up(LOCKED_SHOP)
+    ruled, read = ruled_and_read(only_reader, LOCKED_SHOP, "disputes_threats", "criminal_intimidation")
     assert ruled.group != "disputes_threats"
     assert read.category == "criminal_intimidation" and "overruled: read as disputes_threats" in read.cues[0]
 
@@ -141,20 +139,22 @@ def test_a_named_crime_is_never_read_as_a_rescue(only_reader):
     assert rj_result(riot).category == "communal_riot"
 
 
+def ruled_and_read(only_reader, text, group, category_id):
+    """The rules alone, and the rules with a reader that knows only this post as (group, category)."""
+    only_reader((group, category_id, text))
+    return triage(TriageInput(text=text, mentions=("Uppolice",)), second_reading=False), up(text)
+
+
 def test_a_reading_keeps_the_danger_now_the_rules_saw(only_reader):
     snatching = "Abhi abhi do bike wale mere mummy ki chain kheench ke bhaage, unke paas chaku tha, Rajajipuram"
-    only_reader(("cyber_crime", "cyber_financial_fraud", snatching))
-    ruled = triage(TriageInput(text=snatching, mentions=("Uppolice",)), second_reading=False)
-    read = up(snatching)
+    ruled, read = ruled_and_read(only_reader, snatching, "cyber_crime", "cyber_financial_fraud")
     assert (ruled.category, ruled.priority) == ("chain_snatching", "P1")
     assert (read.group, read.priority) == ("cyber_crime", "P1")
 
 
 def test_a_p1_that_was_only_the_overruled_categorys_default_goes_with_it(only_reader):
     boundary = "Chilbila ke paas hamari zameen pe padosi ne raaton raat boundary uthwa di, tehsil me case chal raha hai"
-    only_reader(("disputes_threats", "land_dispute", boundary))
-    ruled = triage(TriageInput(text=boundary, mentions=("Uppolice",)), second_reading=False)
-    read = up(boundary)
+    ruled, read = ruled_and_read(only_reader, boundary, "disputes_threats", "land_dispute")
     assert (ruled.group, ruled.priority) == ("violent_crime", "P1")
     assert (read.category, read.priority) == ("land_dispute", "P2")
 
