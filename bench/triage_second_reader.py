@@ -51,7 +51,10 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 25 (rounds 74-75, professionals)": ("triage_heldout74.jsonl", "triage_heldout75.jsonl"),
     "writer 26 (rounds 76-77, emergencies and lookalikes)": ("triage_heldout76.jsonl", "triage_heldout77.jsonl"),
 }
-SEALED = ("triage_heldout34.jsonl", "triage_heldout35.jsonl", "triage_heldout36.jsonl", "triage_heldout37.jsonl")
+UNSEEN = {  # never tuned on, never trained on (MEASURED_ONLY in derive_triage_model.py)
+    "sealed rounds 34-37": tuple(f"triage_heldout{n}.jsonl" for n in range(34, 38)),
+    "rounds 78-85": tuple(f"triage_heldout{n}.jsonl" for n in range(78, 86)),
+}
 
 
 def measure(posts: list[dict], second_reading: bool) -> dict[str, float]:
@@ -74,9 +77,8 @@ def compare(name: str, files: tuple[str, ...]) -> dict:
 def main() -> int:
     results = {name: compare(name, files) for name, files in WRITERS.items()
                if all((ROOT / "tests" / "data" / f).exists() for f in files)}
-    sealed = tuple(f for f in SEALED if (ROOT / "tests" / "data" / f).exists())
-    if sealed:
-        results["sealed rounds 34-37"] = compare("sealed rounds 34-37 (never tuned, never trained)", sealed)
+    for name, files in UNSEEN.items():
+        results[name] = compare(f"{name} (never tuned, never trained)", files)
     (ROOT / "bench" / "triage_second_reader.json").write_text(json.dumps(results, indent=1) + "\n")
     return 0
 

@@ -33,7 +33,11 @@
   1,200 more (54-55 at the police station, 56-57 women and girls, 58-59 highways, 60-61 pilgrims and
   tourists), the same way; 62 to 69: 1,200 more (62-63 NRIs and migrants, 64-65 traders, 66-67
   students, 68-69 a raw day's feed), the same way; 70 to 77: 1,200 more (70-71 Purvanchal, 72-73
-  Marwar and Shekhawati, 74-75 professionals, 76-77 emergencies and their lookalikes), the same way.
+  Marwar and Shekhawati, 74-75 professionals, 76-77 emergencies and their lookalikes), the same way;
+  78 to 85: 1,200 posts by four more such teammates (78-79 chatter that mentions crime, 80-81
+  emergencies now and after, 82-83 Bundelkhand to Hadoti, 84-85 online harm), written at the end of
+  the session that built the second reader and kept out of its training (MEASURED_ONLY): like 30-31
+  and 34-37, posts neither the rules nor the model have seen; their thresholds are their first scores.
 
 Each held-out file was written and scored before the rules it exposed were fixed. Their first scores
 are the honest estimate for unseen posts (rounds 1-33):
@@ -140,6 +144,14 @@ THRESHOLDS = {  # minimum share correct: actionable, group, p1, district
     "triage_heldout75.jsonl": (0.95, 0.9, 0.9, 0.97),  # trained on, not tuned on
     "triage_heldout76.jsonl": (0.94, 0.87, 0.86, 0.93),  # trained on, not tuned on
     "triage_heldout77.jsonl": (0.96, 0.92, 0.83, 0.96),  # trained on, not tuned on
+    "triage_heldout78.jsonl": (0.89, 0.83, 0.88, 0.94),  # unseen: never tuned on, never trained on
+    "triage_heldout79.jsonl": (0.89, 0.76, 0.92, 0.92),  # unseen: never tuned on, never trained on
+    "triage_heldout80.jsonl": (0.96, 0.92, 0.85, 0.96),  # unseen: never tuned on, never trained on
+    "triage_heldout81.jsonl": (0.93, 0.77, 0.9, 0.92),  # unseen: never tuned on, never trained on
+    "triage_heldout82.jsonl": (0.96, 0.87, 0.88, 0.94),  # unseen: never tuned on, never trained on
+    "triage_heldout83.jsonl": (0.94, 0.71, 0.81, 0.9),  # unseen: never tuned on, never trained on
+    "triage_heldout84.jsonl": (0.94, 0.75, 0.92, 0.95),  # unseen: never tuned on, never trained on
+    "triage_heldout85.jsonl": (0.92, 0.71, 0.86, 0.92),  # unseen: never tuned on, never trained on
 }
 
 
