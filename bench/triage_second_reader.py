@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "chalicelib" / "data"))
 import derive_triage_model as derivation  # noqa: E402
 from triage_quality import quality  # noqa: E402
 
-from chalicelib.triage import model, triage  # noqa: E402
+from chalicelib.triage import TriageInput, model, triage  # noqa: E402
 
 WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 1 (rounds 22-23)": ("triage_heldout22.jsonl", "triage_heldout23.jsonl"),
@@ -58,7 +58,7 @@ UNSEEN = {  # never tuned on, never trained on (MEASURED_ONLY in derive_triage_m
 
 
 def measure(posts: list[dict], second_reading: bool) -> dict[str, float]:
-    got = {p["id"]: triage(derivation.as_input(p), second_reading).to_dict() for p in posts}
+    got = {p["id"]: triage(TriageInput.from_record(p), second_reading).to_dict() for p in posts}
     return quality(posts, got)
 
 

@@ -162,11 +162,7 @@ def _load(name):
 def _accuracy(rows):
     hits = {"actionable": 0, "group": 0, "p1": 0, "district": 0}
     for row in rows:
-        coords = row.get("coordinates")
-        result = triage(TriageInput(
-            text=row["text"], platform=row.get("platform", "x"), mentions=tuple(row.get("mentions") or ()),
-            user_location=row.get("user_location"), coordinates=tuple(coords) if coords else None,
-            state=row.get("state"), desk=row.get("desk")))
+        result = triage(TriageInput.from_record(row))
         expect = row["expect"]
         groups = expect["group"] if isinstance(expect["group"], list) else [expect["group"]]
         districts = expect["district"] if isinstance(expect["district"], list) else [expect["district"]]

@@ -41,20 +41,12 @@ def labelled_posts(files: list[Path]) -> list[dict]:
             if line.strip()]
 
 
-def as_input(post: dict) -> TriageInput:
-    coordinates = post.get("coordinates")
-    return TriageInput(text=post["text"], platform=post.get("platform") or "x",
-                       mentions=tuple(post.get("mentions") or ()), user_location=post.get("user_location"),
-                       coordinates=tuple(coordinates) if coordinates else None, state=post.get("state"),
-                       desk=post.get("desk"))
-
-
 def labels(post: dict) -> tuple[str, str | None]:
     expect = post["expect"]
     if not expect["actionable"]:
         return "not_actionable", None
     groups = expect["group"] if isinstance(expect["group"], list) else [expect["group"]]
-    ruled = triage(as_input(post), second_reading=False)
+    ruled = triage(TriageInput.from_record(post), second_reading=False)
     return (ruled.group, ruled.category) if ruled.group in groups else (groups[0], None)
 
 

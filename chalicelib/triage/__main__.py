@@ -26,26 +26,9 @@ def parse(line: str) -> tuple[object, TriageInput]:
         raise BadLineError(f"not JSON: {exc.msg}") from exc
     if not isinstance(obj, dict):
         raise BadLineError("not a JSON object")
-    post_id = obj.get("id")
-    text = obj.get("text")
-    if not isinstance(text, str):
+    if not isinstance(obj.get("text"), str):
         raise BadLineError("text must be a string")
-    mentions = obj.get("mentions") or ()
-    if isinstance(mentions, str):
-        mentions = (mentions,)
-    coords = obj.get("coordinates")
-    if isinstance(coords, (list, tuple)) and len(coords) == 2:
-        coords = tuple(coords)
-    else:
-        coords = None  # malformed coordinates are ignored, the post is still triaged
-    location = obj.get("user_location")
-    return post_id, TriageInput(
-        text=text, platform=str(obj.get("platform") or "x"),
-        mentions=tuple(str(m) for m in mentions if isinstance(m, (str, int))),
-        user_location=location if isinstance(location, str) else None, coordinates=coords,
-        state=obj.get("state") if isinstance(obj.get("state"), str) else None,
-        desk=obj.get("desk") if isinstance(obj.get("desk"), str) else None,
-    )
+    return obj.get("id"), TriageInput.from_record(obj)
 
 
 def run(stdin: IO[str], stdout: IO[str]) -> int:
