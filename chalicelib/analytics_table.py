@@ -43,15 +43,14 @@ def _add_counts(pk: str, sk: str, counts: Counter) -> dict:
     }}
 
 
-def counter_actions(before: Complaint | None, after: Complaint) -> list[dict]:
-    """One ADD per (slot, district) item touched; tallies landing on the same item are merged first,
-    because a transaction may not touch one item twice."""
-    merged: dict[tuple[str, str], Counter] = {}
+def _counter_increments(before: Complaint | None, after: Complaint) -> list[tuple[tuple[str, str], Counter]]:
+    """The (counter item key, increments) of one change: each tally filed under its India day and hour."""
+    increments = []
     for tally in tallies(before, after):
         slot = slot_of(tally.at)
-        for slot_key in (slot.day, slot.hour):
-            merged.setdefault((counter_pk(after.state, slot_key), tally.district), Counter()).update(tally.counts)
-    return [_add_counts(pk, sk, counts) for (pk, sk), counts in merged.items()]
+        increments += [((counter_pk(after.state, slot_key), tally.district), Counter(tally.counts))
+                       for slot_key in (slot.day, slot.hour)]
+    return increments
 
 
 def breach_item(complaint: Complaint) -> dict:
@@ -65,26 +64,38 @@ def breach_item(complaint: Complaint) -> dict:
     return {k: v for k, v in item.items() if v is not None}
 
 
-def _open_gauge(complaint: Complaint, change: int) -> dict:
-    return _add_counts(counter_pk(complaint.state, OPEN_BREACHES_SLOT), district_of(complaint),
-                       Counter(open_breaches=change))
+def _open_gauge(complaint: Complaint, change: int) -> tuple[tuple[str, str], Counter]:
+    return (counter_pk(complaint.state, OPEN_BREACHES_SLOT), district_of(complaint)), Counter(open_breaches=change)
 
 
-def breach_actions(before: Complaint | None, after: Complaint) -> list[dict]:
-    """The open-breach list and the per-district count of open breaches, kept together."""
+def _breach_changes(before: Complaint | None, after: Complaint) -> tuple[list[dict], list]:
+    """The open-breach list's Put or Delete and the per-district count of open breaches, kept together."""
     was_open, is_open = is_open_breach(before), is_open_breach(after)
     if is_open and not was_open:
-        return [{"Put": {"Item": breach_item(after)}}, _open_gauge(after, 1)]
+        return [{"Put": {"Item": breach_item(after)}}], [_open_gauge(after, 1)]
     if is_open and before.district != after.district:
-        return [{"Put": {"Item": breach_item(after)}}, _open_gauge(before, -1), _open_gauge(after, 1)]
+        return [{"Put": {"Item": breach_item(after)}}], [_open_gauge(before, -1), _open_gauge(after, 1)]
     if was_open and not is_open:
-        return [{"Delete": {"Key": breach_key(before.state, before.id)}}, _open_gauge(before, -1)]
-    return []
+        return [{"Delete": {"Key": breach_key(before.state, before.id)}}], [_open_gauge(before, -1)]
+    return [], []
 
 
 def change_actions(before: Complaint | None, after: Complaint) -> list[dict]:
     """Everything a complaint change adds to its transaction besides the complaint and its audit."""
-    return counter_actions(before, after) + breach_actions(before, after)
+    return changes_actions([(before, after)])
+
+
+def changes_actions(changes) -> list[dict]:
+    """What several complaints' (before, after) changes add to one transaction: one ADD per counter item
+    touched, the increments landing on it summed first, because a transaction may not touch one item twice."""
+    merged: dict[tuple[str, str], Counter] = {}
+    breach_list: list[dict] = []
+    for before, after in changes:
+        listed, gauges = _breach_changes(before, after)
+        breach_list += listed
+        for key, increments in _counter_increments(before, after) + gauges:
+            merged.setdefault(key, Counter()).update(increments)
+    return [_add_counts(pk, sk, counts) for (pk, sk), counts in merged.items()] + breach_list
 
 
 class AnalyticsTable(aws.TableAdapter):

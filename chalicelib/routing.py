@@ -73,12 +73,16 @@ def plan_routing(complaint: Complaint, registry: DistrictRegistry, sla_rules=Non
 
 def save_routing(complaint: Complaint, routing: Routing, store) -> Complaint:
     saved = store.update(complaint, routing.after, routing.event)
-    if routing.district is None:
-        logger().info("complaint not actionable", extra={"complaint_id": complaint.id, "category": saved.category})
-    else:
-        logger().info("complaint routed", extra={"complaint_id": complaint.id, "district": routing.district})
-        count("ComplaintsRouted", district=routing.district)
+    announce_routing(saved, routing)
     return saved
+
+
+def announce_routing(saved: Complaint, routing: Routing) -> None:
+    if routing.district is None:
+        logger().info("complaint not actionable", extra={"complaint_id": saved.id, "category": saved.category})
+    else:
+        logger().info("complaint routed", extra={"complaint_id": saved.id, "district": routing.district})
+        count("ComplaintsRouted", district=routing.district)
 
 
 def route_complaint(complaint_id: str, store, queues, registry: DistrictRegistry, sla_rules=None) -> Complaint:
@@ -196,20 +200,30 @@ def _request_acknowledgements(routings: list[TriagedRecord], queues, registry: D
     return [r for r in routings if r.message_id not in failed]
 
 
+def _save_routings(routings: list[TriagedRecord], store, failed: set[str]) -> None:
+    """One transaction for the batch (store.update_all); a complaint it could not save is reported alone."""
+    try:
+        outcome = store.update_all([(r.complaint, r.routing.after, (r.routing.event,)) for r in routings])
+    except Exception:
+        logger().exception("routings not saved")
+        outcome = {}
+    for record in routings:
+        saved = outcome.get(record.complaint.id)
+        if isinstance(saved, Complaint):
+            announce_routing(saved, record.routing)
+        else:
+            _fail(failed, record.message_id, f"not saved: {saved!r}")
+
+
 def route_batch(records, store, queues, registry: DistrictRegistry, sla_rules=None) -> dict:
     """Route a batch with as few AWS requests as each step allows: one read for all, one send per district
-    queue, one send for all acknowledgements, one save per complaint (its own transaction). Each record still
-    succeeds or fails on its own, and only failed ones are reported (retried, then DLQ'd). As in
-    route_complaint, the queue messages go out before the complaint is saved as routed."""
+    queue, one send for all acknowledgements, one transaction for all the saves. Each record still succeeds
+    or fails on its own, and only failed ones are reported (retried, then DLQ'd). As in route_complaint, the
+    queue messages go out before the complaint is saved as routed."""
     records = list(records)
     failed: set[str] = set()
     triaged_records = _read_batch(records, store, registry, sla_rules, failed)
-    for record in _request_acknowledgements(_send_district_messages(triaged_records, queues, failed), queues,
-                                            registry, failed):
-        try:
-            save_routing(record.complaint, record.routing, store)
-        except Exception:  # one bad complaint must not fail its batch: it is reported and retried alone
-            logger().exception("routing failed", extra={"message_id": record.message_id})
-            failed.add(record.message_id)
+    _save_routings(_request_acknowledgements(_send_district_messages(triaged_records, queues, failed), queues,
+                                             registry, failed), store, failed)
     return {"batchItemFailures": [{"itemIdentifier": r.to_dict()["messageId"]} for r in records
                                   if r.to_dict()["messageId"] in failed]}

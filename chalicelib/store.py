@@ -18,7 +18,9 @@ class DuplicateComplaintError(Exception):
 
 
 class VersionConflictError(Exception):
-    pass
+    def __init__(self, message: str, complaint_ids: list[str] = ()):
+        super().__init__(message)
+        self.complaint_ids = list(complaint_ids)
 
 
 class ComplaintNotFoundError(Exception):
@@ -64,6 +66,26 @@ REPLY_CLAIM_DAYS = 30
 
 def sent_reply_key(platform: str, platform_message_id: str) -> dict:
     return {"pk": f"OUT#{platform}#{platform_message_id}", "sk": "GUARD"}
+
+
+# DynamoDB's limit of actions in one transaction.
+MAX_TRANSACTION_ACTIONS = 100
+
+
+def _transaction_chunks(changes: list) -> list[list]:
+    """Consecutive changes whose actions, counters merged, fit one transaction."""
+    chunks: list[list] = []
+    for change in changes:
+        if chunks and _action_count(chunks[-1] + [change]) <= MAX_TRANSACTION_ACTIONS:
+            chunks[-1].append(change)
+        else:
+            chunks.append([change])
+    return chunks
+
+
+def _action_count(changes: list) -> int:
+    return (sum(1 + len(events) for _, _, events in changes)
+            + len(analytics_table.changes_actions([(before, after) for before, after, _ in changes])))
 
 
 def complaint_item(complaint: Complaint) -> dict:
@@ -143,18 +165,52 @@ class ComplaintStore(aws.TableAdapter):
     def update(self, before: Complaint, after: Complaint, *events: AuditEvent) -> Complaint:
         """Store `after` if nobody changed the complaint since `before` was read (optimistic concurrency),
         with its audit events, all or nothing. Returns what was stored (version + 1)."""
+        saved = after.evolve(version=before.version + 1)
+        self._write_changes([(before, saved, events)])
+        return saved
+
+    def update_all(self, changes) -> dict[str, Complaint | Exception]:
+        """`update` for several complaints ((before, after, events) each) in as few transactions as DynamoDB
+        allows: one for a router's batch. Each complaint still succeeds or fails on its own: one changed by
+        someone else is left out and the others are written again; any other refusal writes them one by one.
+        Returns, by complaint id, what was stored or why not."""
+        return self._save([(before, after.evolve(version=before.version + 1), tuple(events))
+                           for before, after, events in changes])
+
+    def _save(self, changes: list) -> dict[str, Complaint | Exception]:
+        outcome: dict[str, Complaint | Exception] = {}
+        for chunk in _transaction_chunks(changes):
+            try:
+                self._write_changes(chunk)
+                outcome.update({after.id: after for _, after, _ in chunk})
+            except VersionConflictError as conflict:
+                outcome.update(dict.fromkeys(conflict.complaint_ids, conflict))
+                rest = [change for change in chunk if change[0].id not in conflict.complaint_ids]
+                outcome.update(self._save(rest) if rest else {})
+            except Exception as refused:  # noqa: BLE001 - one complaint DynamoDB refuses must not sink the rest
+                if len(chunk) == 1:
+                    outcome[chunk[0][0].id] = refused
+                else:
+                    for change in chunk:
+                        outcome.update(self._save([change]))
+        return outcome
+
+    def _write_changes(self, changes: list) -> None:
+        """One transaction: the complaints first (cancellation reasons are read by their positions), their
+        audit events, then the digest counters of all the changes."""
         from botocore.exceptions import ClientError
 
-        saved = after.evolve(version=before.version + 1)
         try:
-            self._transact([(complaint_item(saved), "version = :expected", {":expected": before.version})]
-                           + [(audit_item(e), None, None) for e in events],
-                           analytics_table.change_actions(before, saved))
+            self._transact([(complaint_item(after), "version = :expected", {":expected": before.version})
+                            for before, after, _ in changes]
+                           + [(audit_item(e), None, None) for _, _, events in changes for e in events],
+                           analytics_table.changes_actions([(before, after) for before, after, _ in changes]))
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException" and any(self._condition_failed(exc)):
-                raise VersionConflictError(f"complaint {before.id} was changed by someone else; reload and retry") from exc
+            stale = [before.id for (before, _, _), failed in zip(changes, self._condition_failed(exc)) if failed]
+            if exc.response["Error"]["Code"] == "TransactionCanceledException" and stale:
+                raise VersionConflictError(f"complaint {', '.join(stale)} was changed by someone else; "
+                                           "reload and retry", stale) from exc
             raise
-        return saved
 
     def get(self, complaint_id: str) -> Complaint:
         item = self.table.get_item(Key=complaint_key(complaint_id), ConsistentRead=True).get("Item")

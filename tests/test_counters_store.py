@@ -134,3 +134,59 @@ def test_the_count_of_open_breaches_follows_escalation_and_the_first_response(st
 
     store.update(escalated, escalated.first_responded("2026-11-23T05:10:00.000Z"))
     assert analytics.open_breach_counts("rj") == {}
+
+
+def routed_in_jodhpur(complaint: Complaint) -> Complaint:
+    return complaint.evolve(status=Status.ROUTED, district="rj-jodhpur", category="vehicle_theft",
+                            group="property_crime", routed_at="2026-11-23T03:01:00.000Z",
+                            sla_due_at="2026-11-23T05:00:00.000Z")
+
+
+def ten_new(store) -> list[Complaint]:
+    return [stored(store, new_complaint(f"01JAAAAAAAAAAAAAAAAAAAAA{n:02d}")) for n in range(10)]
+
+
+def test_a_batch_of_changes_to_one_district_adds_to_its_counters_once_in_one_transaction(store, analytics):
+    from bench.aws_calls import counting_aws_calls
+
+    complaints = ten_new(store)
+    with counting_aws_calls() as calls:
+        outcome = store.update_all([(c, routed_in_jodhpur(c), ()) for c in complaints])
+
+    assert dict(calls.calls) == {"dynamodb.TransactWriteItems": 1}
+    assert [outcome[c.id].version for c in complaints] == [c.version + 1 for c in complaints]
+    assert (day_row(analytics, "rj-jodhpur")["routed"], day_row(analytics, "-")["received"]) == (10, 10)
+
+
+def test_a_complaint_changed_by_someone_else_fails_alone_and_the_rest_of_the_batch_is_saved(store, analytics):
+    first, *others = ten_new(store)
+    store.update(first, first.evolve(author_name="changed meanwhile"))
+
+    outcome = store.update_all([(c, routed_in_jodhpur(c), ()) for c in [first, *others]])
+
+    assert isinstance(outcome[first.id], VersionConflictError)
+    assert store.get(first.id).status == Status.NEW
+    assert all(store.get(c.id).status == Status.ROUTED for c in others)
+    assert day_row(analytics, "rj-jodhpur")["routed"] == 9
+
+
+def test_a_complaint_dynamodb_refuses_fails_alone_and_the_rest_of_the_batch_is_saved(store):
+    first, *others = ten_new(store)
+    oversized = routed_in_jodhpur(first).evolve(text="x" * 500_000)   # over DynamoDB's 400 KB item limit
+
+    outcome = store.update_all([(first, oversized, ())] + [(c, routed_in_jodhpur(c), ()) for c in others])
+
+    assert not isinstance(outcome[first.id], Complaint) and store.get(first.id).status == Status.NEW
+    assert all(store.get(c.id).status == Status.ROUTED for c in others)
+
+
+def test_changes_beyond_one_transactions_limit_are_split_between_transactions(store, analytics):
+    from bench.aws_calls import counting_aws_calls
+
+    complaints = [stored(store, new_complaint(f"01JAAAAAAAAAAAAAAAAAAAA{n:03d}")) for n in range(60)]
+    events = [AuditEvent(c.id, "2026-11-23T03:01:00.000Z", "system:router", "routed") for c in complaints]
+    with counting_aws_calls() as calls:
+        outcome = store.update_all([(c, routed_in_jodhpur(c), (e,)) for c, e in zip(complaints, events)])
+
+    assert calls.count("dynamodb.TransactWriteItems") == 2 and len(outcome) == 60
+    assert day_row(analytics, "rj-jodhpur")["routed"] == 60

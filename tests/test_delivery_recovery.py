@@ -54,7 +54,8 @@ def test_a_quick_redelivery_of_a_complaint_stored_but_never_queued_gets_it_route
 
 
 class StoppedAround:
-    """The real store, except that its first `update` stops the handler, after or before writing."""
+    """The real store, except that its first `update_all` (the router's save) stops the handler, after or
+    before writing."""
 
     def __init__(self, store, after_writing: bool):
         self.store, self.after_writing, self.stopped = store, after_writing, False
@@ -62,12 +63,12 @@ class StoppedAround:
     def __getattr__(self, name):
         return getattr(self.store, name)
 
-    def update(self, *args):
+    def update_all(self, changes):
         if self.stopped:
-            return self.store.update(*args)
+            return self.store.update_all(changes)
         self.stopped = True
         if self.after_writing:
-            self.store.update(*args)
+            self.store.update_all(changes)
         raise TimeoutError("the handler was stopped here")
 
 
