@@ -18,16 +18,15 @@ def up(text):
     return triage(TriageInput(text=text, mentions=("Uppolice",)))
 
 
-def reader_of(*posts, emergencies=False):
-    """A model that knows only the given (group, category, text) posts."""
-    return model.PostModel({"posts": [[g, c, "|".join(sorted(model.model_features(post_content(t)))), emergencies]
-                                      for g, c, t in posts]})
-
-
 @pytest.fixture
 def only_reader(monkeypatch):
+    """Installs a model that knows only the given (group, category, text) posts, every word of them."""
+    monkeypatch.setattr(derivation, "MIN_POSTS", 1)
+    monkeypatch.setattr(derivation, "COMMON_SHARE", 1.0)
+
     def install(*posts, emergencies=False):
-        reader = reader_of(*posts, emergencies=emergencies)
+        reader = model.PostModel(derivation.derive_from(
+            [(model.model_features(post_content(t)), g, c, emergencies) for g, c, t in posts]))
         monkeypatch.setattr(model, "post_model", lambda: reader)
     return install
 
@@ -66,7 +65,8 @@ def test_a_reading_of_someone_armed_is_p1(only_reader):
 
 def test_a_split_vote_leaves_the_unclassified_complaint_to_hq(only_reader):
     only_reader(("disputes_threats", "criminal_intimidation", KNIFE), ("animal", "cruelty_to_animals", KNIFE),
-                ("violent_crime", "kidnapping_abduction", KNIFE), ("road_traffic", "road_accident", KNIFE))
+                ("violent_crime", "kidnapping_abduction", KNIFE), ("road_traffic", "road_accident", KNIFE),
+                ("missing_person", "missing_person", KNIFE), ("emergency_rescue", "fire_disaster_rescue", KNIFE))
     result = triage(TriageInput(text=KNIFE, mentions=("PoliceRajasthan",)))
     assert (result.category, result.district) == ("general_query", None)
 
