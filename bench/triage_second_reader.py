@@ -50,10 +50,15 @@ WRITERS = {  # rounds written by one teammate who never saw the rules
     "writer 24 (rounds 72-73, Marwar and Shekhawati)": ("triage_heldout72.jsonl", "triage_heldout73.jsonl"),
     "writer 25 (rounds 74-75, professionals)": ("triage_heldout74.jsonl", "triage_heldout75.jsonl"),
     "writer 26 (rounds 76-77, emergencies and lookalikes)": ("triage_heldout76.jsonl", "triage_heldout77.jsonl"),
+    "writer 27 (rounds 94-95, danger now without the words)": ("triage_heldout94.jsonl", "triage_heldout95.jsonl"),
+    "writer 28 (rounds 96-97, chatter naming crimes)": ("triage_heldout96.jsonl", "triage_heldout97.jsonl"),
+    "writer 29 (rounds 98-99, villages of Marwar, Mewar, Vagad, Purvanchal)": ("triage_heldout98.jsonl", "triage_heldout99.jsonl"),
+    "writer 30 (rounds 100-101, short posts)": ("triage_heldout100.jsonl", "triage_heldout101.jsonl"),
 }
 UNSEEN = {  # never tuned on, never trained on (MEASURED_ONLY in derive_triage_model.py)
     "sealed rounds 34-37": tuple(f"triage_heldout{n}.jsonl" for n in range(34, 38)),
     "rounds 78-85": tuple(f"triage_heldout{n}.jsonl" for n in range(78, 86)),
+    "rounds 86-93": tuple(f"triage_heldout{n}.jsonl" for n in range(86, 94)),
 }
 
 
