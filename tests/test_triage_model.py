@@ -168,3 +168,16 @@ def test_a_post_the_rules_see_nothing_in_but_that_reads_like_earlier_emergencies
     only_reader(("not_actionable", None, locked), emergencies=True)
     result = up(locked)
     assert (result.category, result.priority) == ("general_emergency_sos", "P1")
+
+
+PRAISE = "Aaj hamari society ki ladkiyon ne Diwali pe itna sundar program kiya, Noida police bhi aayi thi, maza aa gaya"
+
+
+def test_chatter_the_rules_took_for_a_complaint_is_not_actionable_when_it_reads_as_chatter(only_reader):
+    only_reader(*[("not_actionable", None, PRAISE)] * 3,
+                ("property_crime", "vehicle_theft", "meri motorcycle ghar ke bahar se chori ho gayi raat me"))
+    assert triage(TriageInput(text=PRAISE, mentions=("Uppolice",)), second_reading=False).category == "general_query"
+
+    result = up(PRAISE)
+    assert (result.actionable, result.district) == (False, None)
+    assert "read as not actionable" in result.cues[0]

@@ -252,7 +252,8 @@ def _refined(cat: str, reason: str | None, flags: set[str], words: set[str], chi
 def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evidence: float,
                     flags: set[str]) -> tuple[str, str | None, Reading | None]:
     """The model reads the post. Without a keyword it may name the complaint the rules only sensed
-    (general_query) or, with a clearer vote, find one where they saw nothing (na_unrelated). Against a
+    (general_query) or find that it asks for nothing after all, or, with a clearer vote, find a
+    complaint where they saw nothing (na_unrelated). Against a
     keyword it needs a clear vote for another group: a keyword also fires in a sentence about
     something else ("taala laga diya aur tange tod denge" is no burglary)."""
     if "narrative" not in flags or not (evidence or cat in SECOND_READING_AT):
@@ -276,6 +277,13 @@ def _second_reading(content: tuple[str, ...], cat: str, reason: str | None, evid
         # leak, a man pulled into a car, a locked door and a dupatta on the fan. Someone must read it.
         read_as = "general_emergency_sos"
         why = f"no deciding keyword; {reading.emergency:.0%} of the posts most like it were emergencies"
+    elif cat == "general_query" and reading.group == "not_actionable" and reading.probability >= DISMISS_AT \
+            and _plausible(reading.group, category(cat), flags):
+        # "SHO sahab ne bina ek rupaya liye kaam karwa diya": a complaint word in praise, asking for
+        # nothing. Leaving each writer out: actionable precision +0.8 points, group macro-F1 +0.4, one
+        # complaint lost in 7,000.
+        read_as = "na_unrelated"
+        why = f"no deciding keyword; read as not actionable ({reading.probability:.0%})"
     else:
         if reading.category is None or reading.probability < SECOND_READING_AT[cat]:
             return cat, reason, reading
