@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/triage_linear_reader.py
 
-For each of the 26 writers of bench/triage_second_reader.py, the model (the neighbours' posts and
+For each writer of bench/triage_second_reader.py, the model (the neighbours' posts and
 the linear weights, chalicelib/data/derive_triage_model.py) is derived once from everyone else, and
 the writer's posts are triaged with the group and P1 read by the neighbours alone, by the weights
 alone and by both (model.NEIGHBOURS_SHARE 1, 0 and 0.5), under the thresholds the neighbours were
-tuned for and under the shipped ones (chalicelib/triage/__init__.py). Prints the means over the 21
-writers the rules were never tuned on and over all 26. The unseen rounds are not read here.
+tuned for and under the shipped ones (chalicelib/triage/__init__.py). Prints the means over the
+writers the rules were never tuned on and over all of them. The unseen rounds are not read here.
 
-Figures (23 Nov 2026; group macro-F1 / district / false-route / P1 recall / P1 false alarms, mean
+Figures (23 Nov 2026, the 26 writers of the time, before rounds 94-101; group macro-F1 / district / false-route / P1 recall / P1 false alarms, mean
 over the 21 writers; all 26 in brackets; today's neighbours voted for the category too):
   today's neighbours (38a7918)      82.9 / 90.0 / 3.5 / 86.3 / 10.4 % (85.4 / 90.2 / 2.8 / 88.1 / 9.8 %)
   neighbours alone, old thresholds  83.2 / 90.4 / 3.5 / 86.5 / 10.3 % (85.7 / 90.5 / 2.8 / 88.3 / 9.7 %)
