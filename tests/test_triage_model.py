@@ -181,3 +181,20 @@ def test_chatter_the_rules_took_for_a_complaint_is_not_actionable_when_it_reads_
     result = up(PRAISE)
     assert (result.actionable, result.district) == (False, None)
     assert "read as not actionable" in result.cues[0]
+
+
+DRUNK_DRIVER = "Kunhadi me ek truck wala nashe me lehra ke chala raha hai, do thele thok chuka, ruk hi nahi raha, Kota"
+
+
+def test_an_accident_that_reads_like_emergencies_is_p1(only_reader):
+    only_reader(("road_traffic", "road_accident", DRUNK_DRIVER), emergencies=True)
+    assert triage(TriageInput(text=DRUNK_DRIVER, mentions=("PoliceRajasthan",)), second_reading=False).priority == "P2"
+
+    result = triage(TriageInput(text=DRUNK_DRIVER, mentions=("PoliceRajasthan",)))
+    assert (result.category, result.priority) == ("road_accident", "P1")
+    assert "most posts like it were emergencies" in " ".join(result.cues)
+
+
+def test_an_accident_that_reads_like_calm_ones_stays_p2(only_reader):
+    only_reader(("road_traffic", "road_accident", DRUNK_DRIVER), emergencies=False)
+    assert triage(TriageInput(text=DRUNK_DRIVER, mentions=("PoliceRajasthan",))).priority == "P2"

@@ -75,11 +75,12 @@ OVERRULE_AT = 0.45
 DISMISS_AT = 0.6
 EMERGENCY_READING_AT = 0.5
 # Where a missed danger word hides a life at risk. A theft, a fraud or a nuisance is never urgent by
-# resemblance alone ("phone chori ho gaya abhi abhi" reads like the snatchings that were P1), nor an
-# accident: its rule already asks for the injured ("bumper toot gaya" is no emergency).
+# resemblance alone ("phone chori ho gaya abhi abhi" reads like the snatchings that were P1). Accidents,
+# drunk drivers still on the road and animals attacking people are (a rabid dog that has bitten six, "ek
+# ki halat bahut kharab"): leaving each writer out, P1 recall +2.2 points for +0.1 of false alarms.
 DANGER_GROUPS = {"violent_crime", "women_children", "missing_person", "police_conduct", "disputes_threats",
-                 "misinformation", "emergency_rescue"}
-DANGER_CATEGORIES = {"robbery_dacoity", "chain_snatching"}
+                 "misinformation", "emergency_rescue", "animal"}
+DANGER_CATEGORIES = {"robbery_dacoity", "chain_snatching", "road_accident", "rash_drunk_driving"}
 # A model's reading names a category, not a danger: P1 needs a sign of one.
 DANGER_SIGNS = {"danger_now", "child", "vulnerable", "unrest", "progressive"}
 
